@@ -1,0 +1,67 @@
+//! The error body every failing request returns.
+
+use serde::{Deserialize, Serialize};
+
+/// Machine-readable error codes. Clients must treat an unknown code like `internal`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not valid JSON or lacks required fields (400).
+    BadRequest,
+    /// A field breaks a limit or a rule; the message names it (422).
+    ValidationFailed,
+    /// A reader token is required or the one sent is unknown (401).
+    Unauthorized,
+    /// The comment or route does not exist (404).
+    NotFound,
+    /// The request body is larger than the limit (413).
+    PayloadTooLarge,
+    /// The request's content type is not `application/json` (415).
+    UnsupportedMediaType,
+    /// Too many requests; retry later (429).
+    RateLimited,
+    /// The server failed; retrying may help (500).
+    Internal,
+    /// A code this client version does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The HTTP status that goes with this code.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::BadRequest => 400,
+            ErrorCode::ValidationFailed => 422,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::NotFound => 404,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal | ErrorCode::Unknown => 500,
+        }
+    }
+}
+
+/// The inner error object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Machine-readable code.
+    pub code: ErrorCode,
+    /// A sentence a person can act on.
+    pub message: String,
+}
+
+/// `{ "error": { "code": "...", "message": "..." } }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ApiError,
+}
+
+impl ErrorBody {
+    /// Builds an error body.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorBody { error: ApiError { code, message: message.into() } }
+    }
+}

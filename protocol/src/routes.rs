@@ -1,0 +1,29 @@
+//! The paths of protocol v1, in the `{param}` syntax shared by axum and OpenAPI.
+
+/// `POST`: issue an anonymous reader token.
+pub const READERS: &str = "/api/v1/readers";
+/// `GET ?key=&limit=&replies=&cursor=`: thread metadata and a page of top-level comments.
+pub const THREAD: &str = "/api/v1/thread";
+/// `POST`: post a comment or a reply.
+pub const COMMENTS: &str = "/api/v1/comments";
+/// `GET ?limit=&cursor=`: the next direct replies of a comment, with their replies.
+pub const REPLIES: &str = "/api/v1/comments/{id}/replies";
+/// `PUT`: set the reader's vote on a comment.
+pub const VOTE: &str = "/api/v1/comments/{id}/vote";
+/// `POST`: comment counts for a list of thread keys.
+pub const COUNTS: &str = "/api/v1/counts";
+
+/// Every route with its method, for the OpenAPI consistency test and the conformance suite.
+pub const ALL: &[(&str, &str)] = &[
+    ("post", READERS),
+    ("get", THREAD),
+    ("post", COMMENTS),
+    ("get", REPLIES),
+    ("put", VOTE),
+    ("post", COUNTS),
+];
+
+/// Fills the `{id}` parameter of a route with a comment id.
+pub fn with_id(route: &str, id: &str) -> String {
+    route.replace("{id}", id)
+}

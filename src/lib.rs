@@ -1,0 +1,1 @@
+//! Talkback widget.
