@@ -1,0 +1,44 @@
+//! Command-line configuration of the server.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// How one server process runs; every field is a command-line flag.
+#[derive(Parser, Clone, Debug)]
+#[command(name = "talkback-server", version, about = "Talkback reference server (protocol v1, SQLite)")]
+pub struct Config {
+    /// SQLite database file; created and migrated on first start.
+    #[arg(long, value_name = "PATH", default_value = "talkback.db")]
+    pub db: PathBuf,
+
+    /// Address to listen on (`host:port`; port 0 picks a free one).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// Origin allowed to call the API from a browser, exactly as the browser sends it
+    /// (`https://news.example.com`). Repeat the flag for several origins.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+
+    /// Directory served at `/` (the built widget and demo page, usually `dist/`).
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
+
+    /// Fill the demo article's thread with sample comments when it has none.
+    #[arg(long)]
+    pub seed_demo: bool,
+}
+
+impl Config {
+    /// A configuration with the defaults, for tests and embedding; adjust fields as needed.
+    pub fn new(db: impl Into<PathBuf>) -> Self {
+        Config {
+            db: db.into(),
+            listen: "127.0.0.1:8080".to_owned(),
+            allow_origins: Vec::new(),
+            static_dir: None,
+            seed_demo: false,
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The one error type of the HTTP layer and its JSON form.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use talkback_protocol::{ErrorBody, ErrorCode, ValidationError};
+
+use crate::store::StoreError;
+
+/// Everything a request can fail with; each variant becomes a JSON [`ErrorBody`].
+#[derive(Debug)]
+pub enum AppError {
+    /// Malformed request: bad JSON, missing field, bad cursor or id (400).
+    BadRequest(String),
+    /// Input breaks a limit or a rule (422).
+    Validation(String),
+    /// No or unknown reader token where one is required (401).
+    Unauthorized(String),
+    /// Unknown comment or route (404).
+    NotFound(String),
+    /// The route exists but not with this method (405).
+    MethodNotAllowed,
+    /// Request body over the limit (413).
+    PayloadTooLarge,
+    /// Body not sent as `application/json` (415).
+    UnsupportedMediaType,
+    /// A server-side failure; the detail is logged, not sent (500).
+    Internal(String),
+}
+
+impl AppError {
+    fn code_and_message(self) -> (ErrorCode, String) {
+        match self {
+            AppError::BadRequest(m) => (ErrorCode::BadRequest, m),
+            AppError::Validation(m) => (ErrorCode::ValidationFailed, m),
+            AppError::Unauthorized(m) => (ErrorCode::Unauthorized, m),
+            AppError::NotFound(m) => (ErrorCode::NotFound, m),
+            AppError::MethodNotAllowed => {
+                (ErrorCode::BadRequest, "This route does not accept that HTTP method.".to_owned())
+            }
+            AppError::PayloadTooLarge => (
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "The request body is larger than {} bytes.",
+                    talkback_protocol::limits::REQUEST_MAX_BYTES
+                ),
+            ),
+            AppError::UnsupportedMediaType => (
+                ErrorCode::UnsupportedMediaType,
+                "Send the request body as JSON with `Content-Type: application/json`.".to_owned(),
+            ),
+            AppError::Internal(detail) => {
+                eprintln!("talkback-server: internal error: {detail}");
+                (ErrorCode::Internal, "The server failed to handle this request; try again later.".to_owned())
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        // 405 has no protocol code of its own; keep the HTTP status honest and say why.
+        let status_override = matches!(self, AppError::MethodNotAllowed).then_some(StatusCode::METHOD_NOT_ALLOWED);
+        let (code, message) = self.code_and_message();
+        let status = status_override
+            .or_else(|| StatusCode::from_u16(code.status()).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(ErrorBody::new(code, message))).into_response()
+    }
+}
+
+impl From<ValidationError> for AppError {
+    fn from(e: ValidationError) -> Self {
+        AppError::Validation(e.to_string())
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
+            _ => AppError::BadRequest(format!("The request body is not the expected JSON: {}", rejection.body_text())),
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::BadRequest(format!("The query string is not valid: {}", rejection.body_text()))
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::CommentNotFound => AppError::NotFound("There is no comment with this id.".to_owned()),
+            StoreError::ParentNotFound => {
+                AppError::Validation("The comment you are replying to does not exist.".to_owned())
+            }
+            StoreError::ParentInOtherThread => AppError::Validation(
+                "The comment you are replying to belongs to another thread.".to_owned(),
+            ),
+            StoreError::ParentDeleted => AppError::Validation(
+                "The comment you are replying to was deleted; replies to it are closed.".to_owned(),
+            ),
+            StoreError::CommentDeleted => {
+                AppError::Validation("This comment was deleted; it can no longer be voted on.".to_owned())
+            }
+            StoreError::Database(detail) => AppError::Internal(detail),
+        }
+    }
+}

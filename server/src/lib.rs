@@ -1,0 +1,242 @@
+//! Talkback reference server: protocol v1 over HTTP, backed by SQLite.
+//!
+//! `main.rs` only parses flags and calls [`serve`]; tests call [`start`] to run the same stack
+//! in-process on a free port.
+
+pub mod clock;
+pub mod config;
+pub mod cursor;
+pub mod error;
+pub mod extract;
+pub mod ids;
+pub mod pages;
+pub mod render;
+pub mod routes;
+pub mod seed;
+pub mod seed_data;
+pub mod statics;
+pub mod store;
+pub mod tree;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderValue, Method};
+use axum::response::IntoResponse;
+use axum::routing::{any, get, post, put};
+use talkback_protocol::limits::REQUEST_MAX_BYTES;
+use talkback_protocol::routes as paths;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use config::Config;
+use error::AppError;
+use store::sqlite::SqliteStore;
+use store::{Store, StoreError};
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where everything is kept.
+    pub store: Arc<dyn Store>,
+    /// The installation's secret (salts avatar seeds).
+    pub secret: Arc<str>,
+}
+
+impl AppState {
+    /// Wraps a store, loading its secret.
+    pub async fn new(store: Arc<dyn Store>) -> Result<Self, StoreError> {
+        let secret = store.instance_secret().await?;
+        Ok(AppState { store, secret: secret.into() })
+    }
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug)]
+pub enum ServerError {
+    /// A flag has a value that cannot work; the text says which and why.
+    Config(String),
+    /// The database could not be opened or migrated.
+    Store(StoreError),
+    /// Demo seeding failed.
+    Seed(seed::SeedError),
+    /// The listen address could not be bound.
+    Bind { addr: String, source: std::io::Error },
+    /// Serving failed.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ServerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerError::Config(m) => f.write_str(m),
+            ServerError::Store(e) => write!(f, "database: {e}"),
+            ServerError::Seed(e) => write!(f, "{e}"),
+            ServerError::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
+            ServerError::Io(e) => write!(f, "server error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServerError {}
+
+/// Checks `--allow-origin` values: exact browser origins, no paths or wildcards.
+fn origins(raw: &[String]) -> Result<Vec<HeaderValue>, ServerError> {
+    raw.iter()
+        .map(|o| {
+            let o = o.trim();
+            let rest = o.strip_prefix("http://").or_else(|| o.strip_prefix("https://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains('/') => HeaderValue::from_str(o)
+                    .map_err(|_| ServerError::Config(format!("--allow-origin {o}: not a valid header value"))),
+                _ => Err(ServerError::Config(format!(
+                    "--allow-origin {o}: give an exact origin like https://news.example.com (scheme and host, no path or trailing slash)"
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// The whole HTTP application: API, CORS, static files (when configured) and JSON fallbacks.
+pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins(&config.allow_origins)?))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+        .max_age(Duration::from_secs(600));
+    let api = Router::new()
+        .route(paths::READERS, post(routes::create_reader))
+        .route(paths::THREAD, get(routes::get_thread))
+        .route(paths::COMMENTS, post(routes::post_comment))
+        .route(paths::REPLIES, get(routes::get_replies))
+        .route(paths::VOTE, put(routes::put_vote))
+        .route(paths::COUNTS, post(routes::post_counts))
+        .route("/api", any(routes::not_found))
+        .route("/api/{*rest}", any(routes::not_found))
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(DefaultBodyLimit::max(REQUEST_MAX_BYTES))
+        .with_state(state);
+    let router = match &config.static_dir {
+        Some(dir) if dir.is_dir() => api.fallback_service(statics::router(dir)),
+        Some(dir) => {
+            return Err(ServerError::Config(format!("--static {}: no such directory", dir.display())));
+        }
+        None => api.fallback(routes::not_found),
+    };
+    Ok(router
+        .layer(cors)
+        .layer(SetResponseHeaderLayer::if_not_present(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::Internal("a request handler panicked".to_owned()).into_response()
+        })))
+}
+
+/// A server running in the background.
+pub struct Running {
+    /// The address actually bound (useful with port 0).
+    pub addr: SocketAddr,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets open requests finish and waits for the server to end.
+    pub async fn stop(self) -> Result<(), ServerError> {
+        // The receiver is gone only if the server already ended; then there is nothing to stop.
+        let _ = self.shutdown.send(());
+        finished(self.task.await)
+    }
+
+    /// Serves until `signal` resolves (then stops gracefully) or the server fails.
+    pub async fn run_until(self, signal: impl Future<Output = ()>) -> Result<(), ServerError> {
+        let Running { shutdown, mut task, .. } = self;
+        let ended = tokio::select! {
+            () = signal => None,
+            result = &mut task => Some(result),
+        };
+        match ended {
+            Some(result) => finished(result),
+            None => {
+                let _ = shutdown.send(());
+                finished(task.await)
+            }
+        }
+    }
+}
+
+fn finished(result: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), ServerError> {
+    match result {
+        Ok(served) => served.map_err(ServerError::Io),
+        Err(e) => Err(ServerError::Io(std::io::Error::other(e))),
+    }
+}
+
+/// Opens the database, seeds if asked, binds and starts serving in the background.
+pub async fn start(config: &Config) -> Result<Running, ServerError> {
+    let db = config.db.clone();
+    let store = tokio::task::spawn_blocking(move || SqliteStore::open(&db))
+        .await
+        .map_err(|e| ServerError::Io(std::io::Error::other(e)))?
+        .map_err(ServerError::Store)?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    if config.seed_demo {
+        let written = seed::seed_demo(store.as_ref()).await.map_err(ServerError::Seed)?;
+        if written > 0 {
+            eprintln!("talkback-server: seeded the demo thread with {written} comments");
+        }
+    }
+    let state = AppState::new(store).await.map_err(ServerError::Store)?;
+    let router = app(state, config)?;
+    let listener = TcpListener::bind(&config.listen)
+        .await
+        .map_err(|source| ServerError::Bind { addr: config.listen.clone(), source })?;
+    let addr = listener.local_addr().map_err(ServerError::Io)?;
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Running { addr, shutdown, task })
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, printing `talkback-server listening on http://ADDR`
+/// once it accepts connections.
+pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let running = start(&config).await?;
+    println!("talkback-server listening on http://{}", running.addr);
+    running.run_until(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,152 @@
+//! HTTP handlers of protocol v1.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use serde::Deserialize;
+use talkback_protocol::limits::{COUNTS_MAX_KEYS, PAGE_LIMIT_DEFAULT, REPLIES_LIMIT_DEFAULT};
+use talkback_protocol::validate::{self, page_limit};
+use talkback_protocol::{
+    Comment, CountsRequest, CountsResponse, NewComment, ReaderToken, RepliesPage, RepliesQuery, ThreadPage,
+    ValidationError, VoteRequest, VoteResult, normalize_thread_key,
+};
+
+use crate::AppState;
+use crate::clock::now_micros;
+use crate::cursor::Position;
+use crate::error::AppError;
+use crate::extract::{ApiJson, ApiQuery, CommentIdPath, MaybeReader, Reader};
+use crate::ids::{new_comment_id, new_token, token_hash};
+use crate::pages::{self, ThreadRequest};
+use crate::render::render_markdown;
+use crate::store::InsertComment;
+use crate::tree::Slot;
+
+/// Query of the thread route; `key` is optional here so that a missing key gets the protocol's
+/// "thread key is missing" message rather than a parser error.
+#[derive(Deserialize)]
+pub struct ThreadParams {
+    key: Option<String>,
+    limit: Option<u32>,
+    replies: Option<u32>,
+    cursor: Option<String>,
+}
+
+fn cursor(raw: Option<&str>) -> Result<Option<Position>, AppError> {
+    match raw.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => Position::from_cursor(c).map(Some).map_err(|e| AppError::BadRequest(e.to_string())),
+    }
+}
+
+/// `POST /api/v1/readers`
+pub async fn create_reader(State(state): State<AppState>) -> Result<(StatusCode, Json<ReaderToken>), AppError> {
+    let token = new_token();
+    state.store.create_reader(token_hash(&token)).await?;
+    Ok((StatusCode::CREATED, Json(ReaderToken { token })))
+}
+
+/// `GET /api/v1/thread`
+pub async fn get_thread(
+    State(state): State<AppState>,
+    MaybeReader(reader): MaybeReader,
+    ApiQuery(q): ApiQuery<ThreadParams>,
+) -> Result<Json<ThreadPage>, AppError> {
+    let req = ThreadRequest {
+        key: normalize_thread_key(q.key.as_deref().unwrap_or_default())?,
+        limit: page_limit(q.limit, PAGE_LIMIT_DEFAULT, 1)?,
+        replies: page_limit(q.replies, REPLIES_LIMIT_DEFAULT, 0)?,
+        after: cursor(q.cursor.as_deref())?,
+        reader,
+    };
+    Ok(Json(pages::thread_page(&state, req).await?))
+}
+
+/// `GET /api/v1/comments/{id}/replies`
+pub async fn get_replies(
+    State(state): State<AppState>,
+    MaybeReader(reader): MaybeReader,
+    CommentIdPath(id): CommentIdPath,
+    ApiQuery(q): ApiQuery<RepliesQuery>,
+) -> Result<Json<RepliesPage>, AppError> {
+    let limit = page_limit(q.limit, REPLIES_LIMIT_DEFAULT, 1)?;
+    let after = cursor(q.cursor.as_deref())?;
+    Ok(Json(pages::replies_page(&state, &id, limit, after, reader).await?))
+}
+
+/// `POST /api/v1/comments`
+pub async fn post_comment(
+    State(state): State<AppState>,
+    Reader(reader): Reader,
+    ApiJson(body): ApiJson<NewComment>,
+) -> Result<(StatusCode, Json<Comment>), AppError> {
+    let valid = validate::new_comment(&body)?;
+    let body_html = render_markdown(&valid.body);
+    let row = state
+        .store
+        .insert_comment(InsertComment {
+            id: new_comment_id(),
+            thread_key: valid.thread,
+            title: valid.title,
+            url: valid.url,
+            parent_id: valid.parent_id.map(String::from),
+            reader_id: reader,
+            author: valid.author,
+            body_md: valid.body,
+            body_html,
+            created_at: now_micros(),
+        })
+        .await?;
+    let slot = Slot { id: row.id.clone(), reply_count: 0, replies_cursor: None };
+    let comment = pages::present(&state.secret, row, &slot)
+        .ok_or_else(|| AppError::Internal("a freshly generated comment id did not parse".to_owned()))?;
+    Ok((StatusCode::CREATED, Json(comment)))
+}
+
+/// `PUT /api/v1/comments/{id}/vote`
+pub async fn put_vote(
+    State(state): State<AppState>,
+    Reader(reader): Reader,
+    CommentIdPath(id): CommentIdPath,
+    ApiJson(body): ApiJson<VoteRequest>,
+) -> Result<Json<VoteResult>, AppError> {
+    let t = state.store.set_vote(id.as_str().to_owned(), reader, body.value).await?;
+    let score = i64::try_from(t.upvotes).unwrap_or(i64::MAX) - i64::try_from(t.downvotes).unwrap_or(i64::MAX);
+    Ok(Json(VoteResult { comment_id: id, score, upvotes: t.upvotes, downvotes: t.downvotes, my_vote: body.value }))
+}
+
+/// `POST /api/v1/counts`: keys that are not valid thread keys count 0, like unknown threads.
+pub async fn post_counts(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<CountsRequest>,
+) -> Result<Json<CountsResponse>, AppError> {
+    if body.threads.is_empty() || body.threads.len() > COUNTS_MAX_KEYS {
+        return Err(ValidationError::CountsKeys { max: COUNTS_MAX_KEYS }.into());
+    }
+    let normalized: Vec<(String, Option<String>)> =
+        body.threads.into_iter().map(|k| (normalize_thread_key(&k).ok(), k)).map(|(n, k)| (k, n)).collect();
+    let mut wanted: Vec<String> = normalized.iter().filter_map(|(_, n)| n.clone()).collect();
+    wanted.sort();
+    wanted.dedup();
+    let found = state.store.counts(wanted).await?;
+    let counts: BTreeMap<String, u64> = normalized
+        .into_iter()
+        .map(|(sent, n)| {
+            let count = n.and_then(|n| found.get(&n).copied()).unwrap_or(0);
+            (sent, count)
+        })
+        .collect();
+    Ok(Json(CountsResponse { counts }))
+}
+
+/// Any unknown path under `/api` (and anywhere, without a static directory).
+pub async fn not_found(method: Method, uri: Uri) -> AppError {
+    AppError::NotFound(format!("There is no route {method} {}.", uri.path()))
+}
+
+/// A known path asked with a method it does not serve.
+pub async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}

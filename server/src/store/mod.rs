@@ -1,0 +1,191 @@
+//! Storage behind the API: the [`Store`] trait and its implementations.
+//!
+//! The trait speaks in plain rows; paging and visibility live in [`crate::tree`] so that a
+//! second store (PostgreSQL) only has to store and fetch, not re-implement the rules.
+
+pub mod sqlite;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use talkback_protocol::Vote;
+
+use crate::tree::Node;
+
+/// Database id of an anonymous reader.
+pub type ReaderId = i64;
+/// Database id of a thread.
+pub type ThreadId = i64;
+
+/// Why a store call failed.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The comment does not exist.
+    CommentNotFound,
+    /// The comment is deleted and cannot take this action.
+    CommentDeleted,
+    /// A reply names a parent that does not exist.
+    ParentNotFound,
+    /// A reply names a parent from another thread.
+    ParentInOtherThread,
+    /// A reply names a deleted parent.
+    ParentDeleted,
+    /// The database failed; the text is for the operator's log.
+    Database(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::CommentNotFound => f.write_str("comment not found"),
+            StoreError::CommentDeleted => f.write_str("comment is deleted"),
+            StoreError::ParentNotFound => f.write_str("parent comment not found"),
+            StoreError::ParentInOtherThread => f.write_str("parent comment is in another thread"),
+            StoreError::ParentDeleted => f.write_str("parent comment is deleted"),
+            StoreError::Database(d) => write!(f, "database error: {d}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// A thread's stored metadata.
+#[derive(Clone, Debug)]
+pub struct ThreadRow {
+    /// Database id.
+    pub id: ThreadId,
+    /// Normalized key.
+    pub key: String,
+    /// Article title.
+    pub title: Option<String>,
+    /// Article URL.
+    pub url: Option<String>,
+    /// Visible (not deleted) comments.
+    pub comment_count: u64,
+}
+
+/// A comment's stored content, as seen by one reader.
+#[derive(Clone, Debug)]
+pub struct CommentRow {
+    /// Comment id.
+    pub id: String,
+    /// Parent id.
+    pub parent_id: Option<String>,
+    /// Author's reader.
+    pub reader_id: ReaderId,
+    /// Display name.
+    pub author: Option<String>,
+    /// Sanitized HTML.
+    pub body_html: String,
+    /// Microseconds since the Unix epoch.
+    pub created_at: i64,
+    /// Deleted flag.
+    pub deleted: bool,
+    /// Up votes.
+    pub upvotes: u64,
+    /// Down votes.
+    pub downvotes: u64,
+    /// The asking reader's vote.
+    pub my_vote: Vote,
+}
+
+/// A validated, rendered comment ready to be written.
+#[derive(Clone, Debug)]
+pub struct InsertComment {
+    /// Fresh random id.
+    pub id: String,
+    /// Normalized thread key; the thread is created if new.
+    pub thread_key: String,
+    /// Title stored when the thread is new (or had none).
+    pub title: Option<String>,
+    /// URL stored when the thread is new (or had none).
+    pub url: Option<String>,
+    /// Parent id, checked to be in the same thread and not deleted.
+    pub parent_id: Option<String>,
+    /// Author's reader.
+    pub reader_id: ReaderId,
+    /// Display name.
+    pub author: Option<String>,
+    /// Markdown as written.
+    pub body_md: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+    /// Microseconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// Vote tallies of a comment after a vote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tallies {
+    /// Up votes.
+    pub upvotes: u64,
+    /// Down votes.
+    pub downvotes: u64,
+}
+
+/// A comment imported as is (demo seeding, migrations from other systems).
+#[derive(Clone, Debug)]
+pub struct ImportComment {
+    /// Comment id.
+    pub id: String,
+    /// Parent id; must come earlier in the batch.
+    pub parent_id: Option<String>,
+    /// Index into [`ImportThread::reader_token_hashes`].
+    pub reader: usize,
+    /// Display name.
+    pub author: Option<String>,
+    /// Markdown source.
+    pub body_md: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+    /// Microseconds since the Unix epoch.
+    pub created_at: i64,
+    /// Deleted flag.
+    pub deleted: bool,
+    /// Up-vote tally to start with.
+    pub upvotes: u64,
+    /// Down-vote tally to start with.
+    pub downvotes: u64,
+}
+
+/// A whole thread to import in one transaction.
+#[derive(Clone, Debug)]
+pub struct ImportThread {
+    /// Normalized key.
+    pub key: String,
+    /// Article title.
+    pub title: Option<String>,
+    /// Article URL.
+    pub url: Option<String>,
+    /// Token hashes of the readers to create, one per author.
+    pub reader_token_hashes: Vec<String>,
+    /// Comments, parents first.
+    pub comments: Vec<ImportComment>,
+}
+
+/// Persistent storage of readers, threads, comments and votes.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A secret of this installation, stable across restarts (salts avatar seeds).
+    async fn instance_secret(&self) -> Result<String, StoreError>;
+    /// Stores a new reader by the SHA-256 (hex) of its token.
+    async fn create_reader(&self, token_hash: String) -> Result<ReaderId, StoreError>;
+    /// Finds the reader whose token hashes to `token_hash`.
+    async fn find_reader(&self, token_hash: String) -> Result<Option<ReaderId>, StoreError>;
+    /// The thread with this normalized key, if it exists.
+    async fn thread_by_key(&self, key: String) -> Result<Option<ThreadRow>, StoreError>;
+    /// The thread a comment belongs to.
+    async fn thread_of_comment(&self, comment_id: String) -> Result<Option<ThreadId>, StoreError>;
+    /// The shape of every comment in a thread.
+    async fn skeleton(&self, thread: ThreadId) -> Result<Vec<Node>, StoreError>;
+    /// Content of the given comments (any order), with `reader`'s votes.
+    async fn comments(&self, ids: Vec<String>, reader: Option<ReaderId>) -> Result<Vec<CommentRow>, StoreError>;
+    /// Writes a comment, creating its thread if needed.
+    async fn insert_comment(&self, c: InsertComment) -> Result<CommentRow, StoreError>;
+    /// Sets (or with [`Vote::None`] withdraws) a reader's vote and returns the new tallies.
+    async fn set_vote(&self, comment_id: String, reader: ReaderId, vote: Vote) -> Result<Tallies, StoreError>;
+    /// Visible comment counts by normalized key; unknown keys are absent.
+    async fn counts(&self, keys: Vec<String>) -> Result<HashMap<String, u64>, StoreError>;
+    /// Imports a thread unless it already has comments; returns the number of comments written.
+    async fn import_thread(&self, thread: ImportThread) -> Result<usize, StoreError>;
+}

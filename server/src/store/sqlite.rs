@@ -1,0 +1,427 @@
+//! The SQLite store: one file, WAL mode, schema migrated on open.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rand::RngCore;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
+use talkback_protocol::Vote;
+
+use super::{
+    CommentRow, ImportThread, InsertComment, ReaderId, Store, StoreError, Tallies, ThreadId, ThreadRow,
+};
+use crate::clock::now_micros;
+use crate::tree::Node;
+
+/// Schema steps; `PRAGMA user_version` records how many have been applied.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE readers (
+    id         INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE threads (
+    id         INTEGER PRIMARY KEY,
+    key        TEXT NOT NULL UNIQUE,
+    title      TEXT,
+    url        TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE comments (
+    id         TEXT PRIMARY KEY,
+    thread_id  INTEGER NOT NULL REFERENCES threads(id),
+    parent_id  TEXT REFERENCES comments(id),
+    reader_id  INTEGER NOT NULL REFERENCES readers(id),
+    author     TEXT,
+    body_md    TEXT NOT NULL,
+    body_html  TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    deleted    INTEGER NOT NULL DEFAULT 0,
+    upvotes    INTEGER NOT NULL DEFAULT 0,
+    downvotes  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX comments_by_thread ON comments(thread_id, created_at, id);
+CREATE INDEX comments_by_parent ON comments(parent_id, created_at, id);
+CREATE TABLE votes (
+    comment_id TEXT NOT NULL REFERENCES comments(id),
+    reader_id  INTEGER NOT NULL REFERENCES readers(id),
+    value      INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    PRIMARY KEY (comment_id, reader_id)
+) WITHOUT ROWID;
+"#];
+
+/// SQLite allows at most 999 bound parameters in older builds; stay well below.
+const IN_CHUNK: usize = 400;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+/// A [`Store`] on one SQLite file, shared through a single serialized connection.
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database file.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError::Database(format!("cannot open {}: {e}", path.display())))?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            eprintln!("talkback-server: {} does not support WAL mode (got {mode}); continuing", path.display());
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut conn = conn;
+        migrate(&mut conn)?;
+        let secret = random_hex(16);
+        conn.execute("INSERT OR IGNORE INTO settings (name, value) VALUES ('instance_secret', ?1)", [secret])?;
+        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` on the connection off the async runtime.
+    async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock leaves no half-written state (transactions roll back
+            // on drop), so a poisoned lock is safe to keep using.
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("store task failed: {e}")))?
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::Database(format!(
+            "the database has schema version {version}, newer than this server knows ({known}); upgrade talkback-server"
+        )));
+    }
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (step + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn vote_of(v: i64) -> Vote {
+    match v {
+        1 => Vote::Up,
+        -1 => Vote::Down,
+        _ => Vote::None,
+    }
+}
+
+/// Creates the thread or fills in a title/URL it lacked; returns its id.
+fn upsert_thread(
+    conn: &Connection,
+    key: &str,
+    title: Option<&str>,
+    url: Option<&str>,
+) -> Result<ThreadId, StoreError> {
+    Ok(conn.query_row(
+        "INSERT INTO threads (key, title, url, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(key) DO UPDATE SET title = COALESCE(threads.title, excluded.title),
+                                        url = COALESCE(threads.url, excluded.url)
+         RETURNING id",
+        params![key, title, url, now_micros()],
+        |r| r.get(0),
+    )?)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn instance_secret(&self) -> Result<String, StoreError> {
+        self.with(|c| {
+            Ok(c.query_row("SELECT value FROM settings WHERE name = 'instance_secret'", [], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    async fn create_reader(&self, token_hash: String) -> Result<ReaderId, StoreError> {
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO readers (token_hash, created_at) VALUES (?1, ?2)",
+                params![token_hash, now_micros()],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+        .await
+    }
+
+    async fn find_reader(&self, token_hash: String) -> Result<Option<ReaderId>, StoreError> {
+        self.with(move |c| {
+            Ok(c.query_row("SELECT id FROM readers WHERE token_hash = ?1", [token_hash], |r| r.get(0))
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn thread_by_key(&self, key: String) -> Result<Option<ThreadRow>, StoreError> {
+        self.with(move |c| {
+            Ok(c.query_row(
+                "SELECT t.id, t.key, t.title, t.url,
+                        (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND deleted = 0)
+                 FROM threads t WHERE t.key = ?1",
+                [key],
+                |r| {
+                    Ok(ThreadRow {
+                        id: r.get(0)?,
+                        key: r.get(1)?,
+                        title: r.get(2)?,
+                        url: r.get(3)?,
+                        comment_count: to_u64(r.get(4)?),
+                    })
+                },
+            )
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn thread_of_comment(&self, comment_id: String) -> Result<Option<ThreadId>, StoreError> {
+        self.with(move |c| {
+            Ok(c.query_row("SELECT thread_id FROM comments WHERE id = ?1", [comment_id], |r| r.get(0))
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn skeleton(&self, thread: ThreadId) -> Result<Vec<Node>, StoreError> {
+        self.with(move |c| {
+            let mut stmt =
+                c.prepare_cached("SELECT id, parent_id, created_at, deleted FROM comments WHERE thread_id = ?1")?;
+            let rows = stmt.query_map([thread], |r| {
+                Ok(Node { id: r.get(0)?, parent: r.get(1)?, created_at: r.get(2)?, deleted: r.get(3)? })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn comments(&self, ids: Vec<String>, reader: Option<ReaderId>) -> Result<Vec<CommentRow>, StoreError> {
+        self.with(move |c| {
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(IN_CHUNK) {
+                let marks = vec!["?"; chunk.len()].join(",");
+                let sql = format!(
+                    "SELECT c.id, c.parent_id, c.reader_id, c.author, c.body_html, c.created_at, c.deleted,
+                            c.upvotes, c.downvotes, COALESCE(v.value, 0)
+                     FROM comments c
+                     LEFT JOIN votes v ON v.comment_id = c.id AND v.reader_id = ?
+                     WHERE c.id IN ({marks})"
+                );
+                let mut args = vec![Value::Integer(reader.unwrap_or(-1))];
+                args.extend(chunk.iter().map(|id| Value::Text(id.clone())));
+                let mut stmt = c.prepare(&sql)?;
+                let rows = stmt.query_map(params_from_iter(args), |r| {
+                    Ok(CommentRow {
+                        id: r.get(0)?,
+                        parent_id: r.get(1)?,
+                        reader_id: r.get(2)?,
+                        author: r.get(3)?,
+                        body_html: r.get(4)?,
+                        created_at: r.get(5)?,
+                        deleted: r.get(6)?,
+                        upvotes: to_u64(r.get(7)?),
+                        downvotes: to_u64(r.get(8)?),
+                        my_vote: vote_of(r.get(9)?),
+                    })
+                })?;
+                for row in rows {
+                    out.push(row?);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn insert_comment(&self, new: InsertComment) -> Result<CommentRow, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(parent) = &new.parent_id {
+                let found: Option<(String, bool)> = tx
+                    .query_row(
+                        "SELECT t.key, c.deleted FROM comments c JOIN threads t ON t.id = c.thread_id
+                         WHERE c.id = ?1",
+                        [parent],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                match found {
+                    None => return Err(StoreError::ParentNotFound),
+                    Some((key, _)) if key != new.thread_key => return Err(StoreError::ParentInOtherThread),
+                    Some((_, true)) => return Err(StoreError::ParentDeleted),
+                    Some(_) => {}
+                }
+            }
+            let thread_id = upsert_thread(&tx, &new.thread_key, new.title.as_deref(), new.url.as_deref())?;
+            tx.execute(
+                "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    new.id,
+                    thread_id,
+                    new.parent_id,
+                    new.reader_id,
+                    new.author,
+                    new.body_md,
+                    new.body_html,
+                    new.created_at
+                ],
+            )?;
+            tx.commit()?;
+            Ok(CommentRow {
+                id: new.id,
+                parent_id: new.parent_id,
+                reader_id: new.reader_id,
+                author: new.author,
+                body_html: new.body_html,
+                created_at: new.created_at,
+                deleted: false,
+                upvotes: 0,
+                downvotes: 0,
+                my_vote: Vote::None,
+            })
+        })
+        .await
+    }
+
+    async fn set_vote(&self, comment_id: String, reader: ReaderId, vote: Vote) -> Result<Tallies, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let deleted: Option<bool> = tx
+                .query_row("SELECT deleted FROM comments WHERE id = ?1", [&comment_id], |r| r.get(0))
+                .optional()?;
+            match deleted {
+                None => return Err(StoreError::CommentNotFound),
+                Some(true) => return Err(StoreError::CommentDeleted),
+                Some(false) => {}
+            }
+            let old: i64 = tx
+                .query_row(
+                    "SELECT value FROM votes WHERE comment_id = ?1 AND reader_id = ?2",
+                    params![comment_id, reader],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(0);
+            let new = i64::from(vote.as_i8());
+            if new == 0 {
+                tx.execute("DELETE FROM votes WHERE comment_id = ?1 AND reader_id = ?2", params![comment_id, reader])?;
+            } else {
+                tx.execute(
+                    "INSERT INTO votes (comment_id, reader_id, value) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(comment_id, reader_id) DO UPDATE SET value = excluded.value",
+                    params![comment_id, reader, new],
+                )?;
+            }
+            // Adjust by the difference rather than recount: imported tallies have no vote rows.
+            let up_delta = i64::from(new == 1) - i64::from(old == 1);
+            let down_delta = i64::from(new == -1) - i64::from(old == -1);
+            let (up, down): (i64, i64) = tx.query_row(
+                "UPDATE comments SET upvotes = MAX(upvotes + ?1, 0), downvotes = MAX(downvotes + ?2, 0)
+                 WHERE id = ?3 RETURNING upvotes, downvotes",
+                params![up_delta, down_delta, comment_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            tx.commit()?;
+            Ok(Tallies { upvotes: to_u64(up), downvotes: to_u64(down) })
+        })
+        .await
+    }
+
+    async fn counts(&self, keys: Vec<String>) -> Result<HashMap<String, u64>, StoreError> {
+        self.with(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT COUNT(*) FROM comments c JOIN threads t ON t.id = c.thread_id
+                 WHERE t.key = ?1 AND c.deleted = 0",
+            )?;
+            let mut out = HashMap::new();
+            for key in keys {
+                let n: i64 = stmt.query_row([&key], |r| r.get(0))?;
+                out.insert(key, to_u64(n));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn import_thread(&self, thread: ImportThread) -> Result<usize, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let thread_id = upsert_thread(&tx, &thread.key, thread.title.as_deref(), thread.url.as_deref())?;
+            let existing: i64 =
+                tx.query_row("SELECT COUNT(*) FROM comments WHERE thread_id = ?1", [thread_id], |r| r.get(0))?;
+            if existing > 0 {
+                return Ok(0);
+            }
+            let now = now_micros();
+            let mut readers = Vec::with_capacity(thread.reader_token_hashes.len());
+            for hash in &thread.reader_token_hashes {
+                tx.execute("INSERT INTO readers (token_hash, created_at) VALUES (?1, ?2)", params![hash, now])?;
+                readers.push(tx.last_insert_rowid());
+            }
+            for ic in &thread.comments {
+                let reader = readers.get(ic.reader).copied().ok_or_else(|| {
+                    StoreError::Database(format!("imported comment {} names reader #{} that was not given", ic.id, ic.reader))
+                })?;
+                tx.execute(
+                    "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html,
+                                           created_at, deleted, upvotes, downvotes)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        ic.id,
+                        thread_id,
+                        ic.parent_id,
+                        reader,
+                        ic.author,
+                        ic.body_md,
+                        ic.body_html,
+                        ic.created_at,
+                        ic.deleted,
+                        i64::try_from(ic.upvotes).unwrap_or(i64::MAX),
+                        i64::try_from(ic.downvotes).unwrap_or(i64::MAX)
+                    ],
+                )?;
+            }
+            tx.commit()?;
+            Ok(thread.comments.len())
+        })
+        .await
+    }
+}

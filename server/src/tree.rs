@@ -1,0 +1,221 @@
+//! Which comments of a thread go into a page, in which order: pure logic over the thread's shape.
+//!
+//! Stores hand over the skeleton of a thread (ids, parents, times, deleted flags); this module
+//! decides visibility, paging and the flat parent-before-replies order, so every store pages alike.
+
+use std::collections::HashMap;
+
+use crate::cursor::Position;
+
+/// The shape of one comment, without its content.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// Comment id.
+    pub id: String,
+    /// Parent comment id, `None` for top-level.
+    pub parent: Option<String>,
+    /// Creation time in microseconds.
+    pub created_at: i64,
+    /// The comment was deleted.
+    pub deleted: bool,
+}
+
+/// One comment placed in a page, with what the client needs to page its replies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    /// Comment id.
+    pub id: String,
+    /// Number of visible direct replies.
+    pub reply_count: u64,
+    /// Where the unsent direct replies start, when some were held back.
+    pub replies_cursor: Option<Position>,
+}
+
+/// A page of slots, flat in display order, and where the next page starts.
+#[derive(Debug, Default)]
+pub struct Page {
+    /// Comments in display order (each parent before its replies).
+    pub slots: Vec<Slot>,
+    /// Set when more comments exist at the paged level.
+    pub next: Option<Position>,
+}
+
+/// A thread's comments arranged as a forest.
+pub struct Forest {
+    nodes: Vec<Node>,
+    roots: Vec<usize>,
+    children: Vec<Vec<usize>>,
+    visible: Vec<bool>,
+    index: HashMap<String, usize>,
+}
+
+impl Forest {
+    /// Arranges the nodes; comments whose parent is missing are left out.
+    pub fn new(mut nodes: Vec<Node>) -> Self {
+        nodes.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        let index: HashMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
+        let mut roots = Vec::new();
+        let mut children = vec![Vec::new(); nodes.len()];
+        for (i, n) in nodes.iter().enumerate() {
+            match &n.parent {
+                None => roots.push(i),
+                Some(p) => {
+                    if let Some(&pi) = index.get(p) {
+                        if let Some(list) = children.get_mut(pi) {
+                            list.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        // Breadth-first from the roots, then backwards: every child is decided before its parent,
+        // without recursion (a deep reply chain must not overflow the stack).
+        let mut order = roots.clone();
+        let mut at = 0;
+        while let Some(&i) = order.get(at) {
+            order.extend(children.get(i).into_iter().flatten().copied());
+            at += 1;
+        }
+        let mut visible = vec![false; nodes.len()];
+        for &i in order.iter().rev() {
+            let shown_reply = children.get(i).into_iter().flatten().any(|&c| visible.get(c).copied().unwrap_or(false));
+            let deleted = nodes.get(i).is_some_and(|n| n.deleted);
+            if let Some(v) = visible.get_mut(i) {
+                *v = !deleted || shown_reply;
+            }
+        }
+        Forest { nodes, roots, children, visible, index }
+    }
+
+    /// Whether the comment exists in this thread.
+    pub fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// A page of top-level comments after `after`, each with up to `replies` direct replies per level.
+    pub fn top_level(&self, after: Option<&Position>, limit: u32, replies: u32) -> Page {
+        self.page_of(&self.roots, after, limit, replies)
+    }
+
+    /// A page of the direct replies of `parent` after `after`; `None` if `parent` is unknown.
+    pub fn replies(&self, parent: &str, after: Option<&Position>, limit: u32, replies: u32) -> Option<Page> {
+        let &pi = self.index.get(parent)?;
+        let list = self.children.get(pi)?;
+        Some(self.page_of(list, after, limit, replies))
+    }
+
+    fn position(&self, i: usize) -> Position {
+        self.nodes
+            .get(i)
+            .map(|n| Position { created_at: n.created_at, id: n.id.clone() })
+            .unwrap_or_else(Position::start)
+    }
+
+    fn shown(&self, list: &[usize]) -> Vec<usize> {
+        list.iter().copied().filter(|&i| self.visible.get(i).copied().unwrap_or(false)).collect()
+    }
+
+    fn page_of(&self, list: &[usize], after: Option<&Position>, limit: u32, replies: u32) -> Page {
+        let candidates: Vec<usize> = self
+            .shown(list)
+            .into_iter()
+            .filter(|&i| after.is_none_or(|a| self.position(i) > *a))
+            .collect();
+        let take = (limit as usize).min(candidates.len());
+        let (page, rest) = candidates.split_at(take);
+        let next = (!rest.is_empty()).then(|| page.last().map(|&i| self.position(i)).unwrap_or_else(Position::start));
+        Page { slots: self.expand(page, replies), next }
+    }
+
+    /// Lays out `starts` with their replies in preorder, at most `replies` direct replies per comment.
+    fn expand(&self, starts: &[usize], replies: u32) -> Vec<Slot> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = starts.iter().rev().copied().collect();
+        while let Some(i) = stack.pop() {
+            let kids = self.shown(self.children.get(i).map(Vec::as_slice).unwrap_or_default());
+            let sent = (replies as usize).min(kids.len());
+            let (sent_kids, held_back) = kids.split_at(sent);
+            let replies_cursor = (!held_back.is_empty())
+                .then(|| sent_kids.last().map(|&k| self.position(k)).unwrap_or_else(Position::start));
+            stack.extend(sent_kids.iter().rev().copied());
+            if let Some(n) = self.nodes.get(i) {
+                out.push(Slot { id: n.id.clone(), reply_count: kids.len() as u64, replies_cursor });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, parent: Option<&str>, t: i64, deleted: bool) -> Node {
+        Node { id: id.into(), parent: parent.map(Into::into), created_at: t, deleted }
+    }
+
+    fn ids(p: &Page) -> Vec<&str> {
+        p.slots.iter().map(|s| s.id.as_str()).collect()
+    }
+
+    #[test]
+    fn flat_order_puts_parents_before_replies() {
+        let f = Forest::new(vec![
+            node("b", None, 2, false),
+            node("a1", Some("a"), 3, false),
+            node("a", None, 1, false),
+            node("a1x", Some("a1"), 4, false),
+            node("a2", Some("a"), 5, false),
+        ]);
+        assert_eq!(ids(&f.top_level(None, 10, 10)), ["a", "a1", "a1x", "a2", "b"]);
+    }
+
+    #[test]
+    fn deleted_comments_stay_only_as_context_for_replies() {
+        let f = Forest::new(vec![
+            node("gone", None, 1, true),
+            node("kept", None, 2, true),
+            node("r", Some("kept"), 3, false),
+            node("gone-chain", None, 4, true),
+            node("gone-child", Some("gone-chain"), 5, true),
+        ]);
+        let p = f.top_level(None, 10, 10);
+        assert_eq!(ids(&p), ["kept", "r"]);
+        assert_eq!(p.slots.first().map(|s| s.reply_count), Some(1));
+    }
+
+    #[test]
+    fn pages_continue_without_overlap() {
+        let nodes = (0..5).map(|i| node(&format!("c{i}"), None, i, false)).collect();
+        let f = Forest::new(nodes);
+        let first = f.top_level(None, 2, 0);
+        assert_eq!(ids(&first), ["c0", "c1"]);
+        let second = f.top_level(first.next.as_ref(), 2, 0);
+        assert_eq!(ids(&second), ["c2", "c3"]);
+        let third = f.top_level(second.next.as_ref(), 2, 0);
+        assert_eq!(ids(&third), ["c4"]);
+        assert!(third.next.is_none());
+    }
+
+    #[test]
+    fn held_back_replies_get_a_cursor_that_continues() {
+        let mut nodes = vec![node("p", None, 0, false)];
+        nodes.extend((1..=4).map(|i| node(&format!("r{i}"), Some("p"), i, false)));
+        let f = Forest::new(nodes);
+        let page = f.top_level(None, 10, 1);
+        assert_eq!(ids(&page), ["p", "r1"]);
+        let cursor = page.slots.first().and_then(|s| s.replies_cursor.clone());
+        let rest = f.replies("p", cursor.as_ref(), 10, 10).map(|p| ids(&p).join(","));
+        assert_eq!(rest.as_deref(), Some("r2,r3,r4"));
+        let none_sent = f.top_level(None, 10, 0);
+        assert_eq!(none_sent.slots.first().and_then(|s| s.replies_cursor.clone()), Some(Position::start()));
+    }
+
+    #[test]
+    fn a_very_deep_chain_does_not_overflow() {
+        let mut nodes = vec![node("n0", None, 0, false)];
+        nodes.extend((1..50_000).map(|i| node(&format!("n{i}"), Some(&format!("n{}", i - 1)), i, i < 49_999)));
+        let f = Forest::new(nodes);
+        assert_eq!(f.top_level(None, 1, 1).slots.len(), 50_000);
+    }
+}
