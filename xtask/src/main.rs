@@ -1,1 +1,108 @@
-fn main(){}
+//! `cargo xtask <command>`: builds the widget bundle, runs the demo and runs every test.
+
+mod build;
+mod demo;
+mod screenshot;
+mod server;
+mod test;
+mod tools;
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  build        build the widget bundle into dist/ (wasm, glue, css, embed.js, demo page)
+  demo         build, then serve the demo article with seeded comments on http://127.0.0.1:8080/
+  test         install what is missing, build, then run every test (unit, API, browser)
+  screenshot   build, then write docs/screenshot-desktop.png and docs/screenshot-mobile.png";
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1);
+    let result = Workspace::locate().and_then(|ws| match command.as_deref() {
+        Some("build") => build::run(&ws).map(|_| ExitCode::SUCCESS),
+        Some("demo") => demo::run(&ws).map(|_| ExitCode::SUCCESS),
+        Some("test") => test::run(&ws),
+        Some("screenshot") => screenshot::run(&ws).map(|_| ExitCode::SUCCESS),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => bail!("unknown command `{other}`\n\n{USAGE}"),
+        None => bail!("no command given\n\n{USAGE}"),
+    });
+    result.unwrap_or_else(|err| {
+        eprintln!("xtask: error: {err:#}");
+        ExitCode::FAILURE
+    })
+}
+
+/// The paths every command works with.
+pub struct Workspace {
+    /// The repository root (where the workspace `Cargo.toml` lives).
+    pub root: PathBuf,
+    /// Cargo's target directory.
+    pub target: PathBuf,
+    /// The bundle the server serves and the browser tests load.
+    pub dist: PathBuf,
+}
+
+impl Workspace {
+    fn locate() -> Result<Self> {
+        let manifest_dir = env!("CARGO_MANIFEST_DIR");
+        let root = Path::new(manifest_dir)
+            .parent()
+            .context("xtask is expected to live one folder below the workspace root")?
+            .to_path_buf();
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => root.join(dir),
+            None => root.join("target"),
+        };
+        let dist = root.join("dist");
+        Ok(Workspace { root, target, dist })
+    }
+
+    /// A `cargo` command run from the workspace root, using the same cargo that runs xtask.
+    pub fn cargo(&self) -> Command {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.current_dir(&self.root);
+        cmd
+    }
+
+    /// Path of the debug `talkback-server` binary that `build_server` produces.
+    pub fn server_bin(&self) -> PathBuf {
+        self.target.join("debug").join("talkback-server")
+    }
+
+    /// Builds the reference server (debug profile: it is fast enough and shares the test build).
+    pub fn build_server(&self) -> Result<PathBuf> {
+        run_cmd(self.cargo().args(["build", "-p", "talkback-server", "--bin", "talkback-server"]))?;
+        let bin = self.server_bin();
+        if !bin.is_file() {
+            bail!("cargo built talkback-server but {} does not exist", bin.display());
+        }
+        Ok(bin)
+    }
+}
+
+/// Runs a command with inherited stdio and fails with the command line when it does not succeed.
+pub fn run_cmd(cmd: &mut Command) -> Result<()> {
+    let line = describe(cmd);
+    println!("xtask: $ {line}");
+    let status = cmd.status().with_context(|| format!("could not start `{line}`"))?;
+    if !status.success() {
+        bail!("`{line}` failed ({status})");
+    }
+    Ok(())
+}
+
+/// The command as a person would type it, for messages.
+pub fn describe(cmd: &Command) -> String {
+    let mut parts = vec![cmd.get_program().to_string_lossy().into_owned()];
+    parts.extend(cmd.get_args().map(|a| a.to_string_lossy().into_owned()));
+    parts.join(" ")
+}

@@ -1,0 +1,277 @@
+//! End-to-end tests: the demo article served by the real server, the widget in headless Chromium.
+//!
+//! Run through `cargo xtask test`, which builds what these need and says where it is.
+
+mod support;
+
+use serde_json::{Value as Json, json};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use support::Harness;
+
+/// What a reader sees of one comment's votes.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+struct Votes {
+    score: i64,
+    up: bool,
+    down: bool,
+}
+
+async fn votes(h: &Harness, id: &str) -> Votes {
+    let score = h.own_text(id, ".tb-score").await;
+    let score = score.parse().unwrap_or_else(|_| panic!("score of {id} is not a number: {score:?}"));
+    let pressed = |el: fantoccini::elements::Element| async move {
+        el.attr("aria-pressed").await.expect("aria-pressed is readable").as_deref() == Some("true")
+    };
+    let up = pressed(h.own(id, "button.tb-up").await).await;
+    let down = pressed(h.own(id, "button.tb-down").await).await;
+    Votes { score, up, down }
+}
+
+/// Polls until the comment shows `want`; the UI may take a moment to (re)render.
+async fn wait_votes(h: &Harness, id: &str, want: Votes, when: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let got = votes(h, id).await;
+        if got == want {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{when}: comment {id} shows {got:?}, expected {want:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Id (without the `comment-` prefix) of the first visible comment matching `selector`.
+async fn comment_id(h: &Harness, selector: &str) -> String {
+    let id = h
+        .js("return root.querySelector(arguments[0])?.id ?? null;", vec![json!(selector)])
+        .await;
+    let id = id.as_str().unwrap_or_else(|| panic!("no comment matches {selector}"));
+    id.strip_prefix("comment-").unwrap_or_else(|| panic!("article id {id:?} lacks `comment-`")).to_owned()
+}
+
+/// The top-level form (the one not inside any comment), as a selector-scoped element lookup.
+async fn top_form_field(h: &Harness, selector: &str) -> fantoccini::elements::Element {
+    let found = h
+        .wait_js(
+            &format!("the top-level form has `{selector}`"),
+            "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+             return form ? form.querySelector(arguments[0]) : null;",
+            vec![json!(selector)],
+        )
+        .await;
+    h.element(found)
+}
+
+/// Waits for the comment whose body contains `text` and returns `[id, depth, parent id]`.
+async fn wait_for_comment_with(h: &Harness, text: &str) -> (String, i64, Option<String>) {
+    let found = h
+        .wait_js(
+            &format!("a comment with body {text:?} is shown"),
+            "const art = [...root.querySelectorAll('article.tb-comment')].find(a =>
+                 [...a.querySelectorAll('.tb-body')].some(b => b.closest('article') === a
+                     && b.textContent.includes(arguments[0])));
+             return art ? [art.id, Number(art.dataset.depth),
+                           art.parentElement?.closest('article')?.id ?? null] : null;",
+            vec![json!(text)],
+        )
+        .await;
+    let id = found[0].as_str().expect("article id").to_owned();
+    let depth = found[1].as_i64().expect("numeric data-depth");
+    let parent = found[2].as_str().map(str::to_owned);
+    (id, depth, parent)
+}
+
+fn count_text(n: u64) -> String {
+    match n {
+        0 => "No comments yet".to_owned(),
+        1 => "1 comment".to_owned(),
+        n => format!("{n} comments"),
+    }
+}
+
+#[tokio::test]
+async fn seeded_thread_renders_with_its_full_nesting() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+
+    let page = h.api_thread().await;
+    let api: Vec<&Json> = page["comments"].as_array().expect("comments array").iter().collect();
+    let parent_of: HashMap<String, Option<String>> = api
+        .iter()
+        .map(|c| {
+            let id = c["id"].as_str().expect("comment id").to_owned();
+            (id, c["parent_id"].as_str().map(str::to_owned))
+        })
+        .collect();
+    let depth_of = |id: &str| {
+        let mut depth = 0;
+        let mut cur = parent_of.get(id).cloned().flatten();
+        while let Some(p) = cur {
+            depth += 1;
+            cur = parent_of.get(&p).cloned().flatten();
+        }
+        depth
+    };
+
+    let rendered = h
+        .js(
+            "return [...root.querySelectorAll('article.tb-comment')].map(a => [
+                 a.id, Number(a.dataset.depth), a.parentElement?.closest('article')?.id ?? null]);",
+            vec![],
+        )
+        .await;
+    let rendered = rendered.as_array().expect("rendered list");
+    assert_eq!(rendered.len(), api.len(), "every comment the API sends is rendered once");
+
+    let mut deepest = 0;
+    for row in rendered {
+        let article_id = row[0].as_str().expect("article id");
+        let id = article_id.strip_prefix("comment-").expect("ids look like comment-<id>");
+        let expected_parent = parent_of
+            .get(id)
+            .unwrap_or_else(|| panic!("rendered {id} is not in the API's thread"))
+            .as_ref()
+            .map(|p| format!("comment-{p}"));
+        let parent = row[2].as_str().map(str::to_owned);
+        assert_eq!(parent, expected_parent, "parent article of {id}");
+        let depth = row[1].as_i64().expect("numeric data-depth");
+        assert_eq!(depth, depth_of(id), "data-depth of {id}");
+        deepest = deepest.max(depth);
+    }
+    assert!(deepest >= 6, "the demo thread nests at least 7 levels deep, deepest shown is {deepest}");
+
+    let count = page["thread"]["comment_count"].as_u64().expect("comment_count");
+    let header = h.widget(".tb-count").await.text().await.expect("header text");
+    assert_eq!(header.trim(), count_text(count));
+}
+
+#[tokio::test]
+async fn a_reply_five_levels_deep_lands_under_its_parent_and_survives_a_reload() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let parent = comment_id(&h, "article.tb-comment[data-depth=\"5\"]:not(.tb-deleted)").await;
+
+    h.own(&parent, "button.tb-reply").await.click().await.expect("click Reply");
+    let has_name = h
+        .js(
+            "const art = root.getElementById('comment-' + arguments[0]);
+             return [...art.querySelectorAll('form.tb-form input[name=author]')]
+                 .some(i => i.closest('article') === art);",
+            vec![json!(parent)],
+        )
+        .await;
+    if has_name == json!(true) {
+        let name = h.own(&parent, "form.tb-form input[name=author]").await;
+        name.send_keys("Ruth from Riverside").await.expect("type a name");
+    }
+    let body = "Reply written by the end-to-end test, six levels down.";
+    let textarea = h.own(&parent, "form.tb-form textarea[name=body]").await;
+    textarea.send_keys(body).await.expect("type the reply");
+    h.own(&parent, "form.tb-form button[type=submit]").await.click().await.expect("submit");
+
+    let want_parent = Some(format!("comment-{parent}"));
+    let (_, depth, shown_parent) = wait_for_comment_with(&h, body).await;
+    assert_eq!((depth, shown_parent.clone()), (6, want_parent.clone()), "reply placement before reload");
+    h.wait_requests("/api/v1/comments", 1).await;
+
+    h.reload().await;
+    let (_, depth, shown_parent) = wait_for_comment_with(&h, body).await;
+    assert_eq!((depth, shown_parent), (6, want_parent), "reply placement after reload");
+}
+
+#[tokio::test]
+async fn an_up_vote_is_kept_withdrawn_on_second_click_and_can_become_a_down_vote() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let id = comment_id(&h, "article.tb-comment[data-depth=\"0\"]:not(.tb-deleted)").await;
+    let start = votes(&h, &id).await;
+    assert!(!start.up && !start.down, "a new reader has no votes: {start:?}");
+    let s0 = start.score;
+    let none = Votes { score: s0, up: false, down: false };
+    let up = Votes { score: s0 + 1, up: true, down: false };
+    let down = Votes { score: s0 - 1, up: false, down: true };
+
+    h.own(&id, "button.tb-up").await.click().await.expect("click up");
+    wait_votes(&h, &id, up, "after voting up").await;
+    h.wait_requests("/vote", 1).await;
+    h.reload().await;
+    wait_votes(&h, &id, up, "after voting up and reloading").await;
+
+    h.own(&id, "button.tb-up").await.click().await.expect("click up again");
+    wait_votes(&h, &id, none, "after clicking the pressed up button").await;
+    h.wait_requests("/vote", 1).await;
+    h.reload().await;
+    wait_votes(&h, &id, none, "after withdrawing and reloading").await;
+
+    h.own(&id, "button.tb-down").await.click().await.expect("click down");
+    wait_votes(&h, &id, down, "after voting down").await;
+    h.wait_requests("/vote", 1).await;
+    h.reload().await;
+    wait_votes(&h, &id, down, "after voting down and reloading").await;
+}
+
+#[tokio::test]
+async fn markup_in_a_comment_is_shown_as_text_and_never_runs() {
+    const ATTACK: &str = r#"<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>"#;
+    let h = Harness::start().await;
+    h.open_demo().await;
+
+    top_form_field(&h, "input[name=author]").await.send_keys("Mallory").await.expect("type name");
+    top_form_field(&h, "textarea[name=body]").await.send_keys(ATTACK).await.expect("type body");
+    top_form_field(&h, "button[type=submit]").await.click().await.expect("submit");
+
+    for when in ["after posting", "after reloading"] {
+        let (id, _, _) = wait_for_comment_with(&h, r#"onerror="window.__xss=1""#).await;
+        let text = h
+            .js(
+                "return root.getElementById(arguments[0]).querySelector('.tb-body').textContent;",
+                vec![json!(id)],
+            )
+            .await;
+        let text = text.as_str().unwrap_or_default();
+        assert!(text.contains("<img src=x") && text.contains("<script>"), "{when}: body text is {text:?}");
+        let live = h
+            .js(
+                "return root.querySelectorAll('.tb-body img, .tb-body script, script, img[src=x]').length;",
+                vec![],
+            )
+            .await;
+        assert_eq!(live, json!(0), "{when}: no img or script element exists in the widget");
+        // Give an onerror handler, had one been created, time to fire.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let xss = h.js("return typeof window.__xss;", vec![]).await;
+        assert_eq!(xss, json!("undefined"), "{when}: the markup ran");
+        if when == "after posting" {
+            h.wait_requests("/api/v1/comments", 1).await;
+            h.reload().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_dead_server_rolls_back_votes_and_keeps_the_typed_comment() {
+    let mut h = Harness::start().await;
+    h.open_demo().await;
+    let id = comment_id(&h, "article.tb-comment[data-depth=\"0\"]:not(.tb-deleted)").await;
+    let before = votes(&h, &id).await;
+    h.stop_server();
+
+    h.own(&id, "button.tb-up").await.click().await.expect("click up");
+    h.wait_js(
+        "a vote error is announced",
+        "return !!root.querySelector('.tb-error[role=alert]');",
+        vec![],
+    )
+    .await;
+    wait_votes(&h, &id, before, "after a failed vote").await;
+
+    let text = "This comment cannot reach the server.";
+    top_form_field(&h, "textarea[name=body]").await.send_keys(text).await.expect("type body");
+    top_form_field(&h, "button[type=submit]").await.click().await.expect("submit");
+    let error = top_form_field(&h, ".tb-form-error[role=alert]").await;
+    let message = error.text().await.expect("error text");
+    assert!(!message.trim().is_empty(), "the post error says something");
+    let kept = top_form_field(&h, "textarea[name=body]").await.prop("value").await.expect("value");
+    assert_eq!(kept.as_deref(), Some(text), "the typed comment stays in the textarea");
+}

@@ -1,0 +1,284 @@
+//! End-to-end harness: a real `talkback-server` with the seeded demo, a real headless Chromium
+//! driven over WebDriver, and helpers that reach into the widget's open shadow root.
+//!
+//! `cargo xtask test` builds the bundle and the server and passes their paths in
+//! `TALKBACK_DIST` and `TALKBACK_SERVER_BIN`. Without them these tests fail instead of skipping,
+//! so a green run always means the browser tests ran.
+
+#[path = "../../xtask/src/server.rs"]
+mod server;
+
+use fantoccini::elements::{Element, ElementRef};
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value as Json, json};
+use server::Server;
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+/// The demo article's thread key: its canonical URL.
+pub const DEMO_KEY: &str = "https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban";
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the UI gets to reach an expected state (generous: debug server, 2-core CI machine).
+const UI_TIMEOUT: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(100);
+/// WebDriver's key for element references in JSON.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// Browsers running at once: each Chromium takes a core while the wasm boots.
+const MAX_BROWSERS: usize = 2;
+
+/// Script prelude giving `root`, the widget's shadow root (or null before the loader ran).
+const ROOT_JS: &str = "const root = document.querySelector('#talkback')?.shadowRoot ?? null;";
+
+/// One test's world: server, chromedriver, browser session, temp files. Everything dies on drop.
+pub struct Harness {
+    /// The WebDriver session.
+    pub client: Client,
+    /// Base URL of the server, e.g. `http://127.0.0.1:40123`.
+    pub base: String,
+    server: Option<Server>,
+    driver: Child,
+    _tmp: TempDir,
+    _permit: Permit,
+}
+
+impl Harness {
+    /// Starts a freshly seeded server and a headless Chromium session.
+    pub async fn start() -> Harness {
+        let dist = env_path("TALKBACK_DIST");
+        let server_bin = env_path("TALKBACK_SERVER_BIN");
+        let permit = Permit::acquire();
+        let tmp = tempfile::tempdir().expect("a temp dir for the database and browser profile");
+
+        let server = Server::start(&server_bin, &tmp.path().join("talkback.db"), &dist)
+            .unwrap_or_else(|e| panic!("{e}; run `cargo xtask test`"));
+        let base = server.url.clone();
+        let driver_port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group, so Drop can end chromedriver and the Chromium it spawned.
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {CHROMEDRIVER}: {e}; run `cargo xtask test`"));
+        wait_for_port(driver_port);
+
+        let profile = tmp.path().join("chromium-profile");
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=1200,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let Json::Object(caps) = caps else { unreachable!("json! of an object literal") };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+            .expect("chromedriver accepts a headless Chromium session");
+        Harness { client, base, server: Some(server), driver, _tmp: tmp, _permit: permit }
+    }
+
+    /// Opens the demo article and waits until the widget has rendered the thread.
+    pub async fn open_demo(&self) {
+        self.client.goto(&format!("{}/", self.base)).await.expect("the demo page loads");
+        self.wait_for_thread().await;
+    }
+
+    /// Reloads the page and waits until the widget has rendered the thread again.
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("the page reloads");
+        self.wait_for_thread().await;
+    }
+
+    async fn wait_for_thread(&self) {
+        self.wait_js(
+            "the widget renders the thread (a .tb-count header, no .tb-loading)",
+            "return !!root && !!root.querySelector('.tb-count') && !root.querySelector('.tb-loading')
+                && !!root.querySelector('article.tb-comment');",
+            vec![],
+        )
+        .await;
+    }
+
+    /// Runs `body` in the page with `root` bound to the widget's shadow root.
+    pub async fn js(&self, body: &str, args: Vec<Json>) -> Json {
+        let script = format!("{ROOT_JS}\n{body}");
+        match self.client.execute(&script, args).await {
+            Ok(v) => v,
+            Err(e) => panic!("script failed: {e}\n{script}"),
+        }
+    }
+
+    /// Polls `body` until it returns something truthy, and returns that.
+    pub async fn wait_js(&self, what: &str, body: &str, args: Vec<Json>) -> Json {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let value = self.js(body, args.clone()).await;
+            let truthy = !matches!(&value, Json::Null | Json::Bool(false))
+                && value != json!(0)
+                && value != json!("");
+            if truthy {
+                return value;
+            }
+            if Instant::now() > deadline {
+                let html = self.widget_html().await;
+                panic!("timed out after {UI_TIMEOUT:?} waiting until {what}; last value {value}\nwidget: {html}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The first element in the shadow root matching `selector`, as a WebDriver element.
+    pub async fn widget(&self, selector: &str) -> Element {
+        let found = self
+            .wait_js(
+                &format!("`{selector}` exists in the widget"),
+                "return root && root.querySelector(arguments[0]);",
+                vec![json!(selector)],
+            )
+            .await;
+        self.element(found)
+    }
+
+    /// The first `selector` inside comment `id` that belongs to that comment itself (not to a reply).
+    pub async fn own(&self, id: &str, selector: &str) -> Element {
+        let found = self
+            .wait_js(
+                &format!("comment {id} has its own `{selector}`"),
+                "const art = root && root.getElementById('comment-' + arguments[0]);
+                 if (!art) return null;
+                 return [...art.querySelectorAll(arguments[1])]
+                     .find(el => el.closest('article') === art) ?? null;",
+                vec![json!(id), json!(selector)],
+            )
+            .await;
+        self.element(found)
+    }
+
+    /// Text of the first `selector` that belongs to comment `id` itself, trimmed.
+    pub async fn own_text(&self, id: &str, selector: &str) -> String {
+        let el = self.own(id, selector).await;
+        el.text().await.expect("element text").trim().to_owned()
+    }
+
+    /// Turns an element returned by a script into a WebDriver element, so input is real input.
+    pub fn element(&self, value: Json) -> Element {
+        let id = value
+            .get(ELEMENT_KEY)
+            .and_then(Json::as_str)
+            .unwrap_or_else(|| panic!("expected an element from the script, got {value}"));
+        Element::from_element_id(self.client.clone(), ElementRef::from(id.to_owned()))
+    }
+
+    /// Waits until at least `n` requests ending with `suffix` have completed, so a reload
+    /// afterwards sees what the server stored rather than racing the request.
+    pub async fn wait_requests(&self, suffix: &str, n: u64) {
+        self.wait_js(
+            &format!("{n} request(s) to …{suffix} have finished"),
+            "return performance.getEntriesByType('resource')
+                 .filter(e => new URL(e.name).pathname.endsWith(arguments[0])).length >= arguments[1];",
+            vec![json!(suffix), json!(n)],
+        )
+        .await;
+    }
+
+    /// The demo thread as the API sends it to an anonymous reader (fetched by the page itself).
+    pub async fn api_thread(&self) -> Json {
+        let script = "const done = arguments[arguments.length - 1];
+            fetch('/api/v1/thread?key=' + encodeURIComponent(arguments[0]))
+                .then(r => r.ok ? r.json() : r.text().then(t => ({ http_error: r.status, body: t })))
+                .then(done, e => done({ fetch_error: String(e) }));";
+        let page = self
+            .client
+            .execute_async(script, vec![json!(DEMO_KEY)])
+            .await
+            .expect("the thread request runs in the page");
+        assert!(page.get("comments").is_some(), "thread API answered {page}");
+        page
+    }
+
+    /// Stops the server (the page stays open), to test how the widget handles a dead backend.
+    pub fn stop_server(&mut self) {
+        // Dropping the server kills it and waits for it to exit.
+        drop(self.server.take());
+    }
+
+    /// The widget's markup, for failure messages.
+    pub async fn widget_html(&self) -> String {
+        let script = format!("{ROOT_JS} return root ? root.innerHTML : '(no shadow root)';");
+        match self.client.execute(&script, vec![]).await {
+            Ok(Json::String(s)) => s.chars().take(4000).collect(),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        self.stop_server();
+        // Negative pid: the whole group, chromedriver and the browser it started.
+        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.driver.id())).status();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn env_path(var: &str) -> PathBuf {
+    match std::env::var_os(var) {
+        Some(v) if !v.is_empty() => PathBuf::from(v),
+        _ => panic!("{var} is not set: the end-to-end tests need the built bundle and server; run `cargo xtask test`"),
+    }
+}
+
+fn free_port() -> u16 {
+    server::free_port().expect("a free local port")
+}
+
+fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + START_TIMEOUT;
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not listen on port {port}");
+        std::thread::sleep(POLL);
+    }
+}
+
+/// A slot among [`MAX_BROWSERS`]; tests run in parallel threads and wait here for a free one.
+struct Permit;
+
+static SLOTS: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+impl Permit {
+    fn acquire() -> Permit {
+        let (lock, freed) = &SLOTS;
+        let mut used = lock.lock().unwrap_or_else(|p| p.into_inner());
+        while *used >= MAX_BROWSERS {
+            used = freed.wait(used).unwrap_or_else(|p| p.into_inner());
+        }
+        *used += 1;
+        Permit
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let (lock, freed) = &SLOTS;
+        let mut used = lock.lock().unwrap_or_else(|p| p.into_inner());
+        *used -= 1;
+        freed.notify_one();
+    }
+}

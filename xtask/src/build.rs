@@ -1,0 +1,253 @@
+//! `cargo xtask build`: compiles the widget to wasm and assembles `dist/`.
+//!
+//! dist/ layout: `embed.js` (stable name, the only URL site owners write), content-hashed
+//! `talkback-<h>.js`, `talkback_bg-<h>.wasm`, `talkback-<h>.css` (cacheable forever), and the demo
+//! page `index.html` with its `demo/` assets.
+
+use crate::{Workspace, run_cmd, tools};
+use anyhow::{Context, Result, bail};
+use flate2::{Compression, write::GzEncoder};
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use wasm_bindgen_cli_support::Bindgen;
+
+const WASM_PROFILE: &str = "wasm-release";
+const OUT_NAME: &str = "talkback";
+/// Hex digits of the sha256 kept in file names: plenty to never collide between two releases.
+const HASH_LEN: usize = 10;
+
+/// The hashed file names `embed.js` is filled in with.
+struct Bundle {
+    glue: String,
+    wasm: String,
+    css: String,
+}
+
+/// Builds everything into `dist/` and prints the size table.
+pub fn run(ws: &Workspace) -> Result<()> {
+    tools::ensure_wasm_target(ws)?;
+    let wasm_opt = tools::wasm_opt(ws)?;
+
+    run_cmd(ws.cargo().args([
+        "build",
+        "-p",
+        "talkback",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        WASM_PROFILE,
+    ]))?;
+    let raw_wasm = ws.target.join("wasm32-unknown-unknown").join(WASM_PROFILE).join("talkback.wasm");
+
+    let staging = ws.target.join("xtask-bindgen");
+    reset_dir(&staging)?;
+    println!("xtask: wasm-bindgen {} -> {}", raw_wasm.display(), staging.display());
+    Bindgen::new()
+        .input_path(&raw_wasm)
+        .web(true)?
+        .out_name(OUT_NAME)
+        .typescript(false)
+        .omit_default_module_path(false)
+        .generate(&staging)
+        .with_context(|| format!("wasm-bindgen failed on {}", raw_wasm.display()))?;
+
+    let bound_wasm = staging.join(format!("{OUT_NAME}_bg.wasm"));
+    let optimized = staging.join(format!("{OUT_NAME}_bg.opt.wasm"));
+    run_cmd(Command::new(&wasm_opt).arg("-Oz").arg(&bound_wasm).arg("-o").arg(&optimized))?;
+
+    reset_dir(&ws.dist)?;
+    let bundle = Bundle {
+        glue: emit_hashed(&staging.join(format!("{OUT_NAME}.js")), &ws.dist, OUT_NAME, "js")?,
+        wasm: emit_hashed(&optimized, &ws.dist, &format!("{OUT_NAME}_bg"), "wasm")?,
+        css: emit_hashed(&ws.root.join("style").join("talkback.css"), &ws.dist, OUT_NAME, "css")?,
+    };
+    // Snippets (`#[wasm_bindgen(module = ...)]`) are imported by the glue through relative paths.
+    let snippets = staging.join("snippets");
+    if snippets.is_dir() {
+        copy_dir(&snippets, &ws.dist.join("snippets"))?;
+    }
+
+    let loader_path = ws.root.join("loader").join("embed.js");
+    let loader = read_text(&loader_path)?;
+    let embed = fill_loader(&loader, &bundle)
+        .with_context(|| format!("while filling in {}", loader_path.display()))?;
+    write(&ws.dist.join("embed.js"), embed.as_bytes())?;
+
+    copy_file(&ws.root.join("index.html"), &ws.dist.join("index.html"))?;
+    let demo_assets = ws.root.join("demo");
+    if demo_assets.is_dir() {
+        copy_dir(&demo_assets, &ws.dist.join("demo"))?;
+    }
+
+    let widget = ["embed.js", &bundle.glue, &bundle.wasm, &bundle.css].map(|n| ws.dist.join(n));
+    print_sizes(&ws.dist, &widget)
+}
+
+/// Replaces the loader's placeholders with the hashed names; every placeholder must be present,
+/// or the loader would fetch a literal `__TB_…__` URL in production.
+fn fill_loader(loader: &str, bundle: &Bundle) -> Result<String> {
+    let mut out = loader.to_owned();
+    for (placeholder, name) in
+        [("__TB_GLUE__", &bundle.glue), ("__TB_WASM__", &bundle.wasm), ("__TB_CSS__", &bundle.css)]
+    {
+        if !out.contains(placeholder) {
+            bail!("loader/embed.js has no `{placeholder}` placeholder (expected where `{name}` goes)");
+        }
+        out = out.replace(placeholder, name);
+    }
+    Ok(out)
+}
+
+/// Copies `src` into `dir` as `<stem>-<hash>.<ext>` and returns that name.
+fn emit_hashed(src: &Path, dir: &Path, stem: &str, ext: &str) -> Result<String> {
+    let bytes = fs::read(src).with_context(|| format!("could not read {}", src.display()))?;
+    let name = format!("{stem}-{}.{ext}", short_hash(&bytes));
+    write(&dir.join(&name), &bytes)?;
+    Ok(name)
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    hex[..HASH_LEN].to_owned()
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?.len())
+}
+
+/// Prints raw and gzip -9 sizes: the widget files with their total, then the demo page files.
+fn print_sizes(dist: &Path, widget: &[PathBuf]) -> Result<()> {
+    let mut files = Vec::new();
+    list_files(dist, &mut files)?;
+    files.sort();
+    let demo: Vec<_> = files.iter().filter(|f| !widget.contains(f)).collect();
+
+    println!("\n{:<40} {:>10} {:>10}", "dist/", "raw", "gzip -9");
+    let row = |path: &Path| -> Result<(usize, usize)> {
+        let bytes = fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+        let gz = gzip_len(&bytes)?;
+        let name = path.strip_prefix(dist).unwrap_or(path).display().to_string();
+        println!("{name:<40} {:>10} {gz:>10}", bytes.len());
+        Ok((bytes.len(), gz))
+    };
+    let (mut raw_total, mut gz_total) = (0, 0);
+    for path in widget {
+        let (raw, gz) = row(path)?;
+        raw_total += raw;
+        gz_total += gz;
+    }
+    println!("{:<40} {raw_total:>10} {gz_total:>10}", "widget total");
+    println!("{}", "-".repeat(62));
+    for path in demo {
+        row(path)?;
+    }
+    println!();
+    Ok(())
+}
+
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("could not list {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            list_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn reset_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).with_context(|| format!("could not clear {}", dir.display()))?;
+    }
+    fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))
+}
+
+fn copy_dir(src: &Path, dst: &Path) -> Result<()> {
+    fs::create_dir_all(dst).with_context(|| format!("could not create {}", dst.display()))?;
+    for entry in fs::read_dir(src).with_context(|| format!("could not list {}", src.display()))? {
+        let path = entry?.path();
+        let Some(name) = path.file_name() else { continue };
+        if path.is_dir() {
+            copy_dir(&path, &dst.join(name))?;
+        } else {
+            copy_file(&path, &dst.join(name))?;
+        }
+    }
+    Ok(())
+}
+
+fn copy_file(src: &Path, dst: &Path) -> Result<()> {
+    fs::copy(src, dst)
+        .map(drop)
+        .with_context(|| format!("could not copy {} to {}", src.display(), dst.display()))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    fs::write(path, bytes).with_context(|| format!("could not write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Version of a package as locked in the workspace's Cargo.lock (one version expected).
+    fn locked_version(lock: &str, package: &str) -> String {
+        let wanted = format!("name = \"{package}\"");
+        let versions: Vec<&str> = lock
+            .split("[[package]]")
+            .filter(|entry| entry.lines().any(|l| l.trim() == wanted))
+            .filter_map(|entry| {
+                entry.lines().find_map(|l| l.trim().strip_prefix("version = \"")?.strip_suffix('"'))
+            })
+            .collect();
+        assert_eq!(versions.len(), 1, "expected exactly one locked {package}, found {versions:?}");
+        versions[0].to_owned()
+    }
+
+    #[test]
+    fn bindgen_library_matches_the_locked_wasm_bindgen() {
+        let lock_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+        let lock = fs::read_to_string(&lock_path).expect("Cargo.lock is readable");
+        assert_eq!(
+            locked_version(&lock, "wasm-bindgen-cli-support"),
+            locked_version(&lock, "wasm-bindgen"),
+            "xtask's wasm-bindgen-cli-support must be pinned to the widget's wasm-bindgen version, \
+             or the generated glue will not match the wasm"
+        );
+    }
+
+    #[test]
+    fn loader_placeholders_are_all_filled() {
+        let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into(), css: "c.css".into() };
+        let filled =
+            fill_loader("import('__TB_GLUE__'); '__TB_WASM__'; '__TB_CSS__'", &bundle).unwrap();
+        assert_eq!(filled, "import('g.js'); 'w.wasm'; 'c.css'");
+    }
+
+    #[test]
+    fn a_missing_placeholder_is_an_error_naming_it() {
+        let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into(), css: "c.css".into() };
+        let err = fill_loader("'__TB_GLUE__' '__TB_WASM__'", &bundle).unwrap_err();
+        assert!(err.to_string().contains("__TB_CSS__"), "{err}");
+    }
+
+    #[test]
+    fn hashed_names_change_with_content() {
+        assert_eq!(short_hash(b"a").len(), HASH_LEN);
+        assert_ne!(short_hash(b"a"), short_hash(b"b"));
+        assert_eq!(short_hash(b"a"), short_hash(b"a"));
+    }
+}

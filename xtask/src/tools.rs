@@ -1,0 +1,104 @@
+//! Installs the tools the build and the tests need, when they are missing.
+//!
+//! Everything comes from package registries (rustup's channel, npm, Debian), because a fresh
+//! CI machine has only rustup and nothing may be downloaded from elsewhere.
+
+use crate::{Workspace, describe, run_cmd};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// binaryen 132 from npm; Debian's binaryen (108) silently produces broken modules.
+const BINARYEN: &str = "binaryen@132";
+/// Where the browser tests expect Chromium and its driver (Debian's packages put them there).
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// See [`CHROMIUM`].
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Makes sure rustup has the wasm target for the pinned toolchain.
+pub fn ensure_wasm_target(ws: &Workspace) -> Result<()> {
+    let output = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(&ws.root)
+        .output()
+        .context("could not run `rustup`; install rustup (https://rustup.rs) and retry")?;
+    let installed = String::from_utf8_lossy(&output.stdout);
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    run_cmd(Command::new("rustup").args(["target", "add", WASM_TARGET]).current_dir(&ws.root))
+}
+
+/// Returns the npm-installed `wasm-opt`, installing `binaryen@132` into `.tools/` first if needed.
+pub fn wasm_opt(ws: &Workspace) -> Result<PathBuf> {
+    let tools = ws.root.join(".tools");
+    let bin = tools.join("node_modules").join(".bin").join("wasm-opt");
+    if !bin.exists() {
+        if which("npm").is_none() {
+            apt_install(&["nodejs", "npm"])?;
+        }
+        std::fs::create_dir_all(&tools)
+            .with_context(|| format!("could not create {}", tools.display()))?;
+        run_cmd(Command::new("npm")
+            .arg("install")
+            .arg("--prefix")
+            .arg(&tools)
+            .args(["--no-audit", "--no-fund", "--loglevel=error", BINARYEN]))?;
+    }
+    if !bin.exists() {
+        bail!("npm installed {BINARYEN} but {} is missing", bin.display());
+    }
+    Ok(bin)
+}
+
+/// Installs Chromium and chromedriver from Debian when either is missing.
+pub fn ensure_browser() -> Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])?;
+    for path in [CHROMIUM, CHROMEDRIVER] {
+        if !Path::new(path).exists() {
+            bail!("installed chromium and chromium-driver, but {path} is still missing");
+        }
+    }
+    Ok(())
+}
+
+/// `apt-get update && apt-get install -y <packages>`, through sudo unless we are root.
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let as_root = is_root();
+    if !as_root && which("sudo").is_none() {
+        bail!(
+            "missing system packages {packages:?}; install them as root (apt-get install {}) and retry",
+            packages.join(" ")
+        );
+    }
+    let apt = |args: &[&str]| {
+        let mut cmd = if as_root { Command::new("apt-get") } else { Command::new("sudo") };
+        if !as_root {
+            cmd.arg("apt-get");
+        }
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    run_cmd(&mut apt(&["update"]))?;
+    let mut install = apt(&["install", "-y"]);
+    install.args(packages);
+    run_cmd(&mut install).with_context(|| format!("installing {}", describe(&install)))
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// Finds a program on `PATH`.
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file())
+}
