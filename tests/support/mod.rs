@@ -12,7 +12,7 @@ use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value as Json, json};
 use server::Server;
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -246,7 +246,8 @@ fn env_path(var: &str) -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    server::free_port().expect("a free local port")
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free local port");
+    listener.local_addr().expect("local address").port()
 }
 
 fn wait_for_port(port: u16) {

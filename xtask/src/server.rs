@@ -4,7 +4,6 @@
 //! screenshots and the tests start the server the same way.
 
 use std::io::{self, BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -24,11 +23,11 @@ pub struct Server {
 impl Server {
     /// Starts the seeded demo on a free local port, serving `dist` and storing into `db`.
     pub fn start(bin: &Path, db: &Path, dist: &Path) -> io::Result<Server> {
-        let listen = format!("127.0.0.1:{}", free_port()?);
+        // Port 0: the server binds a free port and prints the address it got.
         let mut child = Command::new(bin)
             .arg("--db")
             .arg(db)
-            .args(["--listen", &listen, "--seed-demo", "--static"])
+            .args(["--listen", "127.0.0.1:0", "--seed-demo", "--static"])
             .arg(dist)
             .stdout(Stdio::piped())
             .spawn()
@@ -62,9 +61,4 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Asks the OS for a local port nobody listens on (released again before the caller binds it).
-pub fn free_port() -> io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
