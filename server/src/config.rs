@@ -6,7 +6,11 @@ use clap::Parser;
 
 /// How one server process runs; every field is a command-line flag.
 #[derive(Parser, Clone, Debug)]
-#[command(name = "talkback-server", version, about = "Talkback reference server (protocol v1, SQLite)")]
+#[command(
+    name = "talkback-server",
+    version,
+    about = "Talkback reference server (protocol v1, SQLite)"
+)]
 pub struct Config {
     /// SQLite database file; created and migrated on first start.
     #[arg(long, value_name = "PATH", default_value = "talkback.db")]

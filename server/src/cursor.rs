@@ -16,7 +16,10 @@ pub struct Position {
 impl Position {
     /// The position before every comment, for "replies from the first one on".
     pub fn start() -> Self {
-        Position { created_at: i64::MIN, id: String::new() }
+        Position {
+            created_at: i64::MIN,
+            id: String::new(),
+        }
     }
 
     /// Wraps the position into the opaque form sent to clients.
@@ -34,7 +37,10 @@ impl Position {
         if !id.is_empty() && CommentId::parse(id).is_none() {
             return Err(BadCursor);
         }
-        Ok(Position { created_at, id: id.to_owned() })
+        Ok(Position {
+            created_at,
+            id: id.to_owned(),
+        })
     }
 }
 
@@ -44,7 +50,9 @@ pub struct BadCursor;
 
 impl std::fmt::Display for BadCursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("The cursor is not one this server issued; load the first page again without it.")
+        f.write_str(
+            "The cursor is not one this server issued; load the first page again without it.",
+        )
     }
 }
 
@@ -54,14 +62,26 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        for p in [Position { created_at: 1_790_000_000_000_000, id: "abc_-9".into() }, Position::start()] {
+        for p in [
+            Position {
+                created_at: 1_790_000_000_000_000,
+                id: "abc_-9".into(),
+            },
+            Position::start(),
+        ] {
             assert_eq!(Position::from_cursor(&p.to_cursor().0), Ok(p));
         }
     }
 
     #[test]
     fn foreign_cursors_are_refused() {
-        for raw in ["", "!!!", "djE6eDpt", "bm9wZQ", &URL_SAFE_NO_PAD.encode("v1:12:bad id")] {
+        for raw in [
+            "",
+            "!!!",
+            "djE6eDpt",
+            "bm9wZQ",
+            &URL_SAFE_NO_PAD.encode("v1:12:bad id"),
+        ] {
             assert_eq!(Position::from_cursor(raw), Err(BadCursor), "{raw}");
         }
     }

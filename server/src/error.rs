@@ -36,9 +36,10 @@ impl AppError {
             AppError::Validation(m) => (ErrorCode::ValidationFailed, m),
             AppError::Unauthorized(m) => (ErrorCode::Unauthorized, m),
             AppError::NotFound(m) => (ErrorCode::NotFound, m),
-            AppError::MethodNotAllowed => {
-                (ErrorCode::BadRequest, "This route does not accept that HTTP method.".to_owned())
-            }
+            AppError::MethodNotAllowed => (
+                ErrorCode::BadRequest,
+                "This route does not accept that HTTP method.".to_owned(),
+            ),
             AppError::PayloadTooLarge => (
                 ErrorCode::PayloadTooLarge,
                 format!(
@@ -52,7 +53,10 @@ impl AppError {
             ),
             AppError::Internal(detail) => {
                 eprintln!("talkback-server: internal error: {detail}");
-                (ErrorCode::Internal, "The server failed to handle this request; try again later.".to_owned())
+                (
+                    ErrorCode::Internal,
+                    "The server failed to handle this request; try again later.".to_owned(),
+                )
             }
         }
     }
@@ -61,7 +65,8 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         // 405 has no protocol code of its own; keep the HTTP status honest and say why.
-        let status_override = matches!(self, AppError::MethodNotAllowed).then_some(StatusCode::METHOD_NOT_ALLOWED);
+        let status_override =
+            matches!(self, AppError::MethodNotAllowed).then_some(StatusCode::METHOD_NOT_ALLOWED);
         let (code, message) = self.code_and_message();
         let status = status_override
             .or_else(|| StatusCode::from_u16(code.status()).ok())
@@ -81,21 +86,29 @@ impl From<JsonRejection> for AppError {
         match rejection.status() {
             StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
-            _ => AppError::BadRequest(format!("The request body is not the expected JSON: {}", rejection.body_text())),
+            _ => AppError::BadRequest(format!(
+                "The request body is not the expected JSON: {}",
+                rejection.body_text()
+            )),
         }
     }
 }
 
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
-        AppError::BadRequest(format!("The query string is not valid: {}", rejection.body_text()))
+        AppError::BadRequest(format!(
+            "The query string is not valid: {}",
+            rejection.body_text()
+        ))
     }
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::CommentNotFound => AppError::NotFound("There is no comment with this id.".to_owned()),
+            StoreError::CommentNotFound => {
+                AppError::NotFound("There is no comment with this id.".to_owned())
+            }
             StoreError::ParentNotFound => {
                 AppError::Validation("The comment you are replying to does not exist.".to_owned())
             }
@@ -105,9 +118,9 @@ impl From<StoreError> for AppError {
             StoreError::ParentDeleted => AppError::Validation(
                 "The comment you are replying to was deleted; replies to it are closed.".to_owned(),
             ),
-            StoreError::CommentDeleted => {
-                AppError::Validation("This comment was deleted; it can no longer be voted on.".to_owned())
-            }
+            StoreError::CommentDeleted => AppError::Validation(
+                "This comment was deleted; it can no longer be voted on.".to_owned(),
+            ),
             StoreError::Database(detail) => AppError::Internal(detail),
         }
     }

@@ -52,9 +52,16 @@ impl<S: Send + Sync> FromRequestParts<S> for CommentIdPath {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
-            .map_err(|e| AppError::BadRequest(format!("The comment id in the path is not valid: {}", e.body_text())))?;
+            .map_err(|e| {
+                AppError::BadRequest(format!(
+                    "The comment id in the path is not valid: {}",
+                    e.body_text()
+                ))
+            })?;
         CommentId::parse(&raw).map(CommentIdPath).ok_or_else(|| {
-            AppError::BadRequest("Comment ids are 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_'.".to_owned())
+            AppError::BadRequest(
+                "Comment ids are 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_'.".to_owned(),
+            )
         })
     }
 }
@@ -69,7 +76,8 @@ fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 256).then_some(token)
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 256)
+        .then_some(token)
 }
 
 async fn lookup(state: &AppState, token: &str) -> Result<Option<ReaderId>, AppError> {
@@ -89,7 +97,8 @@ impl FromRequestParts<AppState> for Reader {
         match lookup(state, token).await? {
             Some(id) => Ok(Reader(id)),
             None => Err(AppError::Unauthorized(
-                "This reader token is not known here; get a new one from POST /api/v1/readers.".to_owned(),
+                "This reader token is not known here; get a new one from POST /api/v1/readers."
+                    .to_owned(),
             )),
         }
     }

@@ -14,7 +14,10 @@ const ID_LEN: usize = 12;
 pub fn new_comment_id() -> String {
     let mut bytes = [0u8; ID_LEN];
     rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| char::from(ID_ALPHABET[usize::from(b & 63)])).collect()
+    bytes
+        .iter()
+        .map(|b| char::from(ID_ALPHABET[usize::from(b & 63)]))
+        .collect()
 }
 
 /// A fresh reader token: 256 random bits, base64url.

@@ -55,7 +55,10 @@ impl AppState {
     /// Wraps a store, loading its secret.
     pub async fn new(store: Arc<dyn Store>) -> Result<Self, StoreError> {
         let secret = store.instance_secret().await?;
-        Ok(AppState { store, secret: secret.into() })
+        Ok(AppState {
+            store,
+            secret: secret.into(),
+        })
     }
 }
 
@@ -69,7 +72,10 @@ pub enum ServerError {
     /// Demo seeding failed.
     Seed(seed::SeedError),
     /// The listen address could not be bound.
-    Bind { addr: String, source: std::io::Error },
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
     /// Serving failed.
     Io(std::io::Error),
 }
@@ -127,13 +133,19 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
     let router = match &config.static_dir {
         Some(dir) if dir.is_dir() => api.fallback_service(statics::router(dir)),
         Some(dir) => {
-            return Err(ServerError::Config(format!("--static {}: no such directory", dir.display())));
+            return Err(ServerError::Config(format!(
+                "--static {}: no such directory",
+                dir.display()
+            )));
         }
         None => api.fallback(routes::not_found),
     };
     Ok(router
         .layer(cors)
-        .layer(SetResponseHeaderLayer::if_not_present(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal("a request handler panicked".to_owned()).into_response()
         })))
@@ -157,7 +169,9 @@ impl Running {
 
     /// Serves until `signal` resolves (then stops gracefully) or the server fails.
     pub async fn run_until(self, signal: impl Future<Output = ()>) -> Result<(), ServerError> {
-        let Running { shutdown, mut task, .. } = self;
+        let Running {
+            shutdown, mut task, ..
+        } = self;
         let ended = tokio::select! {
             () = signal => None,
             result = &mut task => Some(result),
@@ -172,7 +186,9 @@ impl Running {
     }
 }
 
-fn finished(result: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), ServerError> {
+fn finished(
+    result: Result<std::io::Result<()>, tokio::task::JoinError>,
+) -> Result<(), ServerError> {
     match result {
         Ok(served) => served.map_err(ServerError::Io),
         Err(e) => Err(ServerError::Io(std::io::Error::other(e))),
@@ -188,7 +204,9 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
         .map_err(ServerError::Store)?;
     let store: Arc<dyn Store> = Arc::new(store);
     if config.seed_demo {
-        let written = seed::seed_demo(store.as_ref()).await.map_err(ServerError::Seed)?;
+        let written = seed::seed_demo(store.as_ref())
+            .await
+            .map_err(ServerError::Seed)?;
         if written > 0 {
             eprintln!("talkback-server: seeded the demo thread with {written} comments");
         }
@@ -197,7 +215,10 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
     let router = app(state, config)?;
     let listener = TcpListener::bind(&config.listen)
         .await
-        .map_err(|source| ServerError::Bind { addr: config.listen.clone(), source })?;
+        .map_err(|source| ServerError::Bind {
+            addr: config.listen.clone(),
+            source,
+        })?;
     let addr = listener.local_addr().map_err(ServerError::Io)?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -207,7 +228,11 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
             })
             .await
     });
-    Ok(Running { addr, shutdown, task })
+    Ok(Running {
+        addr,
+        shutdown,
+        task,
+    })
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, printing `talkback-server listening on http://ADDR`

@@ -30,7 +30,12 @@ pub struct ThreadRequest {
 pub async fn thread_page(state: &AppState, req: ThreadRequest) -> Result<ThreadPage, AppError> {
     let Some(thread) = state.store.thread_by_key(req.key.clone()).await? else {
         return Ok(ThreadPage {
-            thread: ThreadInfo { key: req.key, title: None, url: None, comment_count: 0 },
+            thread: ThreadInfo {
+                key: req.key,
+                title: None,
+                url: None,
+                comment_count: 0,
+            },
             comments: Vec::new(),
             next_cursor: None,
         });
@@ -40,7 +45,12 @@ pub async fn thread_page(state: &AppState, req: ThreadRequest) -> Result<ThreadP
     let next_cursor = page.next.as_ref().map(Position::to_cursor);
     let comments = fill(state, page, req.reader).await?;
     Ok(ThreadPage {
-        thread: ThreadInfo { key: thread.key, title: thread.title, url: thread.url, comment_count: thread.comment_count },
+        thread: ThreadInfo {
+            key: thread.key,
+            title: thread.title,
+            url: thread.url,
+            comment_count: thread.comment_count,
+        },
         comments,
         next_cursor,
     })
@@ -54,19 +64,37 @@ pub async fn replies_page(
     after: Option<Position>,
     reader: Option<ReaderId>,
 ) -> Result<RepliesPage, AppError> {
-    let thread = state.store.thread_of_comment(parent.as_str().to_owned()).await?.ok_or(StoreError::CommentNotFound)?;
+    let thread = state
+        .store
+        .thread_of_comment(parent.as_str().to_owned())
+        .await?
+        .ok_or(StoreError::CommentNotFound)?;
     let forest = Forest::new(state.store.skeleton(thread).await?);
     let nested = talkback_protocol::limits::REPLIES_LIMIT_DEFAULT;
-    let page = forest.replies(parent.as_str(), after.as_ref(), limit, nested).ok_or(StoreError::CommentNotFound)?;
+    let page = forest
+        .replies(parent.as_str(), after.as_ref(), limit, nested)
+        .ok_or(StoreError::CommentNotFound)?;
     let next_cursor = page.next.as_ref().map(Position::to_cursor);
-    Ok(RepliesPage { comments: fill(state, page, reader).await?, next_cursor })
+    Ok(RepliesPage {
+        comments: fill(state, page, reader).await?,
+        next_cursor,
+    })
 }
 
 /// Fetches the content of a page's comments and puts it in the page's order.
-async fn fill(state: &AppState, page: Page, reader: Option<ReaderId>) -> Result<Vec<Comment>, AppError> {
+async fn fill(
+    state: &AppState,
+    page: Page,
+    reader: Option<ReaderId>,
+) -> Result<Vec<Comment>, AppError> {
     let ids = page.slots.iter().map(|s| s.id.clone()).collect();
-    let mut rows: HashMap<String, CommentRow> =
-        state.store.comments(ids, reader).await?.into_iter().map(|r| (r.id.clone(), r)).collect();
+    let mut rows: HashMap<String, CommentRow> = state
+        .store
+        .comments(ids, reader)
+        .await?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
     Ok(page
         .slots
         .into_iter()
@@ -100,7 +128,8 @@ pub fn present(secret: &str, row: CommentRow, slot: &Slot) -> Option<Comment> {
             replies_cursor,
         });
     }
-    let score = i64::try_from(row.upvotes).unwrap_or(i64::MAX) - i64::try_from(row.downvotes).unwrap_or(i64::MAX);
+    let score = i64::try_from(row.upvotes).unwrap_or(i64::MAX)
+        - i64::try_from(row.downvotes).unwrap_or(i64::MAX);
     Some(Comment {
         id,
         parent_id,

@@ -6,8 +6,21 @@ use ammonia::{Builder, UrlRelative};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 /// Tags a comment may contain; anything else is dropped by the sanitizer.
-const ALLOWED_TAGS: &[&str] =
-    &["p", "br", "em", "strong", "del", "a", "code", "pre", "blockquote", "ul", "ol", "li", "hr"];
+const ALLOWED_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "em",
+    "strong",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "hr",
+];
 
 /// Renders a comment body (the protocol's markdown subset) to sanitized HTML.
 ///
@@ -35,7 +48,13 @@ pub fn render_markdown(source: &str) -> String {
 fn sanitizer() -> Builder<'static> {
     let mut b = Builder::empty();
     b.tags(ALLOWED_TAGS.iter().copied().collect())
-        .tag_attributes([("a", HashSet::from(["href"])), ("ol", HashSet::from(["start"]))].into())
+        .tag_attributes(
+            [
+                ("a", HashSet::from(["href"])),
+                ("ol", HashSet::from(["start"])),
+            ]
+            .into(),
+        )
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         // A relative link would resolve against the host article, not anything the author meant.
         .url_relative(UrlRelative::Deny)
@@ -49,7 +68,9 @@ mod tests {
 
     #[test]
     fn markdown_subset_renders() {
-        let html = render_markdown("Hello *there* and **you**\n\n> quoted\n\n- one\n- two\n\n`x < y`\n\n```\nfn main() {}\n```");
+        let html = render_markdown(
+            "Hello *there* and **you**\n\n> quoted\n\n- one\n- two\n\n`x < y`\n\n```\nfn main() {}\n```",
+        );
         for needle in [
             "<em>there</em>",
             "<strong>you</strong>",
@@ -65,16 +86,29 @@ mod tests {
     #[test]
     fn raw_html_becomes_text() {
         let html = render_markdown(r#"<img src=x onerror="alert(1)"><script>alert(2)</script>"#);
-        assert!(!html.contains("<img") && !html.contains("<script"), "{html}");
+        assert!(
+            !html.contains("<img") && !html.contains("<script"),
+            "{html}"
+        );
         assert!(html.contains("&lt;script&gt;"), "{html}");
         let block = render_markdown("<div onclick=\"x()\">\nhi\n</div>");
-        assert!(!block.contains("<div") && block.contains("&lt;div"), "{block}");
+        assert!(
+            !block.contains("<div") && block.contains("&lt;div"),
+            "{block}"
+        );
     }
 
     #[test]
     fn links_are_marked_and_scripts_dropped() {
-        let html = render_markdown("[site](https://example.com/a) [bad](javascript:alert(1)) [rel](/local)");
-        assert!(html.contains(r#"<a href="https://example.com/a" rel="nofollow ugc noopener">site</a>"#), "{html}");
+        let html = render_markdown(
+            "[site](https://example.com/a) [bad](javascript:alert(1)) [rel](/local)",
+        );
+        assert!(
+            html.contains(
+                r#"<a href="https://example.com/a" rel="nofollow ugc noopener">site</a>"#
+            ),
+            "{html}"
+        );
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("href=\"/local\""), "{html}");
     }
@@ -82,7 +116,10 @@ mod tests {
     #[test]
     fn images_become_alt_text_and_lines_break() {
         let html = render_markdown("![a bridge](https://tracker.example/p.gif)\nsecond line");
-        assert!(!html.contains("<img") && html.contains("a bridge"), "{html}");
+        assert!(
+            !html.contains("<img") && html.contains("a bridge"),
+            "{html}"
+        );
         assert!(html.contains("<br>"), "{html}");
     }
 }

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use talkback_protocol::limits::{COUNTS_MAX_KEYS, PAGE_LIMIT_DEFAULT, REPLIES_LIMIT_DEFAULT};
 use talkback_protocol::validate::{self, page_limit};
 use talkback_protocol::{
-    Comment, CountsRequest, CountsResponse, NewComment, ReaderToken, RepliesPage, RepliesQuery, ThreadPage,
-    ValidationError, VoteRequest, VoteResult, normalize_thread_key,
+    Comment, CountsRequest, CountsResponse, NewComment, ReaderToken, RepliesPage, RepliesQuery,
+    ThreadPage, ValidationError, VoteRequest, VoteResult, normalize_thread_key,
 };
 
 use crate::AppState;
@@ -37,12 +37,16 @@ pub struct ThreadParams {
 fn cursor(raw: Option<&str>) -> Result<Option<Position>, AppError> {
     match raw.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(None),
-        Some(c) => Position::from_cursor(c).map(Some).map_err(|e| AppError::BadRequest(e.to_string())),
+        Some(c) => Position::from_cursor(c)
+            .map(Some)
+            .map_err(|e| AppError::BadRequest(e.to_string())),
     }
 }
 
 /// `POST /api/v1/readers`
-pub async fn create_reader(State(state): State<AppState>) -> Result<(StatusCode, Json<ReaderToken>), AppError> {
+pub async fn create_reader(
+    State(state): State<AppState>,
+) -> Result<(StatusCode, Json<ReaderToken>), AppError> {
     let token = new_token();
     state.store.create_reader(token_hash(&token)).await?;
     Ok((StatusCode::CREATED, Json(ReaderToken { token })))
@@ -73,7 +77,9 @@ pub async fn get_replies(
 ) -> Result<Json<RepliesPage>, AppError> {
     let limit = page_limit(q.limit, REPLIES_LIMIT_DEFAULT, 1)?;
     let after = cursor(q.cursor.as_deref())?;
-    Ok(Json(pages::replies_page(&state, &id, limit, after, reader).await?))
+    Ok(Json(
+        pages::replies_page(&state, &id, limit, after, reader).await?,
+    ))
 }
 
 /// `POST /api/v1/comments`
@@ -99,9 +105,14 @@ pub async fn post_comment(
             created_at: now_micros(),
         })
         .await?;
-    let slot = Slot { id: row.id.clone(), reply_count: 0, replies_cursor: None };
-    let comment = pages::present(&state.secret, row, &slot)
-        .ok_or_else(|| AppError::Internal("a freshly generated comment id did not parse".to_owned()))?;
+    let slot = Slot {
+        id: row.id.clone(),
+        reply_count: 0,
+        replies_cursor: None,
+    };
+    let comment = pages::present(&state.secret, row, &slot).ok_or_else(|| {
+        AppError::Internal("a freshly generated comment id did not parse".to_owned())
+    })?;
     Ok((StatusCode::CREATED, Json(comment)))
 }
 
@@ -112,9 +123,19 @@ pub async fn put_vote(
     CommentIdPath(id): CommentIdPath,
     ApiJson(body): ApiJson<VoteRequest>,
 ) -> Result<Json<VoteResult>, AppError> {
-    let t = state.store.set_vote(id.as_str().to_owned(), reader, body.value).await?;
-    let score = i64::try_from(t.upvotes).unwrap_or(i64::MAX) - i64::try_from(t.downvotes).unwrap_or(i64::MAX);
-    Ok(Json(VoteResult { comment_id: id, score, upvotes: t.upvotes, downvotes: t.downvotes, my_vote: body.value }))
+    let t = state
+        .store
+        .set_vote(id.as_str().to_owned(), reader, body.value)
+        .await?;
+    let score = i64::try_from(t.upvotes).unwrap_or(i64::MAX)
+        - i64::try_from(t.downvotes).unwrap_or(i64::MAX);
+    Ok(Json(VoteResult {
+        comment_id: id,
+        score,
+        upvotes: t.upvotes,
+        downvotes: t.downvotes,
+        my_vote: body.value,
+    }))
 }
 
 /// `POST /api/v1/counts`: keys that are not valid thread keys count 0, like unknown threads.
@@ -123,10 +144,17 @@ pub async fn post_counts(
     ApiJson(body): ApiJson<CountsRequest>,
 ) -> Result<Json<CountsResponse>, AppError> {
     if body.threads.is_empty() || body.threads.len() > COUNTS_MAX_KEYS {
-        return Err(ValidationError::CountsKeys { max: COUNTS_MAX_KEYS }.into());
+        return Err(ValidationError::CountsKeys {
+            max: COUNTS_MAX_KEYS,
+        }
+        .into());
     }
-    let normalized: Vec<(String, Option<String>)> =
-        body.threads.into_iter().map(|k| (normalize_thread_key(&k).ok(), k)).map(|(n, k)| (k, n)).collect();
+    let normalized: Vec<(String, Option<String>)> = body
+        .threads
+        .into_iter()
+        .map(|k| (normalize_thread_key(&k).ok(), k))
+        .map(|(n, k)| (k, n))
+        .collect();
     let mut wanted: Vec<String> = normalized.iter().filter_map(|(_, n)| n.clone()).collect();
     wanted.sort();
     wanted.dedup();

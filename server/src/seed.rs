@@ -32,14 +32,25 @@ impl std::error::Error for SeedError {}
 
 /// Fills the demo thread unless it already has comments; returns how many were written.
 pub async fn seed_demo(store: &dyn Store) -> Result<usize, SeedError> {
-    let batch = build(seed_data::THREAD_KEY, seed_data::THREAD_TITLE, seed_data::COMMENTS, now_micros())?;
+    let batch = build(
+        seed_data::THREAD_KEY,
+        seed_data::THREAD_TITLE,
+        seed_data::COMMENTS,
+        now_micros(),
+    )?;
     store.import_thread(batch).await.map_err(SeedError::Store)
 }
 
 /// Turns seed entries into an import batch: real ids, one reader per named author and one per
 /// guest comment, times counted back from `now`.
-pub fn build(key: &str, title: &str, comments: &[SeedComment], now: i64) -> Result<ImportThread, SeedError> {
-    let key = normalize_thread_key(key).map_err(|e| SeedError::BadData(format!("thread key: {e}")))?;
+pub fn build(
+    key: &str,
+    title: &str,
+    comments: &[SeedComment],
+    now: i64,
+) -> Result<ImportThread, SeedError> {
+    let key =
+        normalize_thread_key(key).map_err(|e| SeedError::BadData(format!("thread key: {e}")))?;
     let mut ids: HashMap<&str, String> = HashMap::new();
     let mut readers: HashMap<&str, usize> = HashMap::new();
     let mut reader_token_hashes = Vec::new();
@@ -48,7 +59,10 @@ pub fn build(key: &str, title: &str, comments: &[SeedComment], now: i64) -> Resu
         let parent_id = match c.parent {
             None => None,
             Some(p) => Some(ids.get(p).cloned().ok_or_else(|| {
-                SeedError::BadData(format!("{} replies to {p}, which does not come before it", c.id))
+                SeedError::BadData(format!(
+                    "{} replies to {p}, which does not come before it",
+                    c.id
+                ))
             })?),
         };
         let reader = match c.author {
@@ -94,10 +108,46 @@ mod tests {
     use super::*;
 
     const DATA: &[SeedComment] = &[
-        SeedComment { id: "a", parent: None, author: Some("Ann"), body: "*hi*", minutes_ago: 10, up: 1, down: 0, deleted: false },
-        SeedComment { id: "b", parent: Some("a"), author: None, body: "yo", minutes_ago: 5, up: 0, down: 2, deleted: false },
-        SeedComment { id: "c", parent: Some("a"), author: Some("Ann"), body: "again", minutes_ago: 5, up: 0, down: 0, deleted: true },
-        SeedComment { id: "d", parent: None, author: None, body: "guest", minutes_ago: 1, up: 0, down: 0, deleted: false },
+        SeedComment {
+            id: "a",
+            parent: None,
+            author: Some("Ann"),
+            body: "*hi*",
+            minutes_ago: 10,
+            up: 1,
+            down: 0,
+            deleted: false,
+        },
+        SeedComment {
+            id: "b",
+            parent: Some("a"),
+            author: None,
+            body: "yo",
+            minutes_ago: 5,
+            up: 0,
+            down: 2,
+            deleted: false,
+        },
+        SeedComment {
+            id: "c",
+            parent: Some("a"),
+            author: Some("Ann"),
+            body: "again",
+            minutes_ago: 5,
+            up: 0,
+            down: 0,
+            deleted: true,
+        },
+        SeedComment {
+            id: "d",
+            parent: None,
+            author: None,
+            body: "guest",
+            minutes_ago: 1,
+            up: 0,
+            down: 0,
+            deleted: false,
+        },
     ];
 
     #[test]
@@ -108,13 +158,28 @@ mod tests {
         let readers: Vec<usize> = t.comments.iter().map(|c| c.reader).collect();
         assert_eq!(readers, [0, 1, 0, 2]);
         assert_eq!(t.comments[1].parent_id.as_ref(), Some(&t.comments[0].id));
-        assert!(t.comments[1].created_at < t.comments[2].created_at, "equal ages keep file order");
+        assert!(
+            t.comments[1].created_at < t.comments[2].created_at,
+            "equal ages keep file order"
+        );
         assert!(t.comments[0].body_html.contains("<em>hi</em>"));
     }
 
     #[test]
     fn a_reply_before_its_parent_is_reported() {
-        let bad = [SeedComment { id: "x", parent: Some("nope"), author: None, body: "b", minutes_ago: 1, up: 0, down: 0, deleted: false }];
-        assert!(matches!(build("k", "T", &bad, 0), Err(SeedError::BadData(_))));
+        let bad = [SeedComment {
+            id: "x",
+            parent: Some("nope"),
+            author: None,
+            body: "b",
+            minutes_ago: 1,
+            up: 0,
+            down: 0,
+            deleted: false,
+        }];
+        assert!(matches!(
+            build("k", "T", &bad, 0),
+            Err(SeedError::BadData(_))
+        ));
     }
 }

@@ -18,14 +18,17 @@ const REVALIDATE: &str = "no-cache";
 
 /// A router serving `dir` at `/`, `index.html` for directories.
 pub fn router(dir: &Path) -> Router {
-    Router::new().fallback_service(ServeDir::new(dir)).layer(middleware::from_fn(cache_headers))
+    Router::new()
+        .fallback_service(ServeDir::new(dir))
+        .layer(middleware::from_fn(cache_headers))
 }
 
 async fn cache_headers(req: Request, next: Next) -> Response {
     let policy = cache_policy(req.uri().path());
     let mut res = next.run(req).await;
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
-        res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     res
 }
@@ -33,15 +36,25 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 /// The `Cache-Control` value for a request path.
 pub fn cache_policy(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or_default();
-    if is_hashed(name) { IMMUTABLE } else { REVALIDATE }
+    if is_hashed(name) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    }
 }
 
 /// True when a file name has a content hash: a `-` or `.` separated part of at least
 /// 8 lowercase hex digits before the extension, as in `talkback-3f9a0c1d.wasm`.
 fn is_hashed(name: &str) -> bool {
-    let Some((stem, _ext)) = name.rsplit_once('.') else { return false };
-    stem.split(['-', '.', '_'])
-        .any(|part| part.len() >= 8 && part.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    let Some((stem, _ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    stem.split(['-', '.', '_']).any(|part| {
+        part.len() >= 8
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 #[cfg(test)]
@@ -51,7 +64,10 @@ mod tests {
     #[test]
     fn hashed_assets_are_immutable_and_entry_points_revalidate() {
         assert_eq!(cache_policy("/talkback-3f9a0c1d.wasm"), IMMUTABLE);
-        assert_eq!(cache_policy("/assets/style.0123456789abcdef.css"), IMMUTABLE);
+        assert_eq!(
+            cache_policy("/assets/style.0123456789abcdef.css"),
+            IMMUTABLE
+        );
         assert_eq!(cache_policy("/embed.js"), REVALIDATE);
         assert_eq!(cache_policy("/"), REVALIDATE);
         assert_eq!(cache_policy("/index.html"), REVALIDATE);

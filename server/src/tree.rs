@@ -53,17 +53,19 @@ impl Forest {
     /// Arranges the nodes; comments whose parent is missing are left out.
     pub fn new(mut nodes: Vec<Node>) -> Self {
         nodes.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-        let index: HashMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
+        let index: HashMap<String, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.clone(), i))
+            .collect();
         let mut roots = Vec::new();
         let mut children = vec![Vec::new(); nodes.len()];
         for (i, n) in nodes.iter().enumerate() {
             match &n.parent {
                 None => roots.push(i),
                 Some(p) => {
-                    if let Some(&pi) = index.get(p) {
-                        if let Some(list) = children.get_mut(pi) {
-                            list.push(i);
-                        }
+                    if let Some(list) = index.get(p).and_then(|&pi| children.get_mut(pi)) {
+                        list.push(i);
                     }
                 }
             }
@@ -78,13 +80,23 @@ impl Forest {
         }
         let mut visible = vec![false; nodes.len()];
         for &i in order.iter().rev() {
-            let shown_reply = children.get(i).into_iter().flatten().any(|&c| visible.get(c).copied().unwrap_or(false));
+            let shown_reply = children
+                .get(i)
+                .into_iter()
+                .flatten()
+                .any(|&c| visible.get(c).copied().unwrap_or(false));
             let deleted = nodes.get(i).is_some_and(|n| n.deleted);
             if let Some(v) = visible.get_mut(i) {
                 *v = !deleted || shown_reply;
             }
         }
-        Forest { nodes, roots, children, visible, index }
+        Forest {
+            nodes,
+            roots,
+            children,
+            visible,
+            index,
+        }
     }
 
     /// Whether the comment exists in this thread.
@@ -98,7 +110,13 @@ impl Forest {
     }
 
     /// A page of the direct replies of `parent` after `after`; `None` if `parent` is unknown.
-    pub fn replies(&self, parent: &str, after: Option<&Position>, limit: u32, replies: u32) -> Option<Page> {
+    pub fn replies(
+        &self,
+        parent: &str,
+        after: Option<&Position>,
+        limit: u32,
+        replies: u32,
+    ) -> Option<Page> {
         let &pi = self.index.get(parent)?;
         let list = self.children.get(pi)?;
         Some(self.page_of(list, after, limit, replies))
@@ -107,12 +125,18 @@ impl Forest {
     fn position(&self, i: usize) -> Position {
         self.nodes
             .get(i)
-            .map(|n| Position { created_at: n.created_at, id: n.id.clone() })
+            .map(|n| Position {
+                created_at: n.created_at,
+                id: n.id.clone(),
+            })
             .unwrap_or_else(Position::start)
     }
 
     fn shown(&self, list: &[usize]) -> Vec<usize> {
-        list.iter().copied().filter(|&i| self.visible.get(i).copied().unwrap_or(false)).collect()
+        list.iter()
+            .copied()
+            .filter(|&i| self.visible.get(i).copied().unwrap_or(false))
+            .collect()
     }
 
     fn page_of(&self, list: &[usize], after: Option<&Position>, limit: u32, replies: u32) -> Page {
@@ -123,8 +147,15 @@ impl Forest {
             .collect();
         let take = (limit as usize).min(candidates.len());
         let (page, rest) = candidates.split_at(take);
-        let next = (!rest.is_empty()).then(|| page.last().map(|&i| self.position(i)).unwrap_or_else(Position::start));
-        Page { slots: self.expand(page, replies), next }
+        let next = (!rest.is_empty()).then(|| {
+            page.last()
+                .map(|&i| self.position(i))
+                .unwrap_or_else(Position::start)
+        });
+        Page {
+            slots: self.expand(page, replies),
+            next,
+        }
     }
 
     /// Lays out `starts` with their replies in preorder, at most `replies` direct replies per comment.
@@ -135,11 +166,19 @@ impl Forest {
             let kids = self.shown(self.children.get(i).map(Vec::as_slice).unwrap_or_default());
             let sent = (replies as usize).min(kids.len());
             let (sent_kids, held_back) = kids.split_at(sent);
-            let replies_cursor = (!held_back.is_empty())
-                .then(|| sent_kids.last().map(|&k| self.position(k)).unwrap_or_else(Position::start));
+            let replies_cursor = (!held_back.is_empty()).then(|| {
+                sent_kids
+                    .last()
+                    .map(|&k| self.position(k))
+                    .unwrap_or_else(Position::start)
+            });
             stack.extend(sent_kids.iter().rev().copied());
             if let Some(n) = self.nodes.get(i) {
-                out.push(Slot { id: n.id.clone(), reply_count: kids.len() as u64, replies_cursor });
+                out.push(Slot {
+                    id: n.id.clone(),
+                    reply_count: kids.len() as u64,
+                    replies_cursor,
+                });
             }
         }
         out
@@ -151,7 +190,12 @@ mod tests {
     use super::*;
 
     fn node(id: &str, parent: Option<&str>, t: i64, deleted: bool) -> Node {
-        Node { id: id.into(), parent: parent.map(Into::into), created_at: t, deleted }
+        Node {
+            id: id.into(),
+            parent: parent.map(Into::into),
+            created_at: t,
+            deleted,
+        }
     }
 
     fn ids(p: &Page) -> Vec<&str> {
@@ -167,7 +211,10 @@ mod tests {
             node("a1x", Some("a1"), 4, false),
             node("a2", Some("a"), 5, false),
         ]);
-        assert_eq!(ids(&f.top_level(None, 10, 10)), ["a", "a1", "a1x", "a2", "b"]);
+        assert_eq!(
+            ids(&f.top_level(None, 10, 10)),
+            ["a", "a1", "a1x", "a2", "b"]
+        );
     }
 
     #[test]
@@ -186,7 +233,9 @@ mod tests {
 
     #[test]
     fn pages_continue_without_overlap() {
-        let nodes = (0..5).map(|i| node(&format!("c{i}"), None, i, false)).collect();
+        let nodes = (0..5)
+            .map(|i| node(&format!("c{i}"), None, i, false))
+            .collect();
         let f = Forest::new(nodes);
         let first = f.top_level(None, 2, 0);
         assert_eq!(ids(&first), ["c0", "c1"]);
@@ -205,16 +254,31 @@ mod tests {
         let page = f.top_level(None, 10, 1);
         assert_eq!(ids(&page), ["p", "r1"]);
         let cursor = page.slots.first().and_then(|s| s.replies_cursor.clone());
-        let rest = f.replies("p", cursor.as_ref(), 10, 10).map(|p| ids(&p).join(","));
+        let rest = f
+            .replies("p", cursor.as_ref(), 10, 10)
+            .map(|p| ids(&p).join(","));
         assert_eq!(rest.as_deref(), Some("r2,r3,r4"));
         let none_sent = f.top_level(None, 10, 0);
-        assert_eq!(none_sent.slots.first().and_then(|s| s.replies_cursor.clone()), Some(Position::start()));
+        assert_eq!(
+            none_sent
+                .slots
+                .first()
+                .and_then(|s| s.replies_cursor.clone()),
+            Some(Position::start())
+        );
     }
 
     #[test]
     fn a_very_deep_chain_does_not_overflow() {
         let mut nodes = vec![node("n0", None, 0, false)];
-        nodes.extend((1..50_000).map(|i| node(&format!("n{i}"), Some(&format!("n{}", i - 1)), i, i < 49_999)));
+        nodes.extend((1..50_000).map(|i| {
+            node(
+                &format!("n{i}"),
+                Some(&format!("n{}", i - 1)),
+                i,
+                i < 49_999,
+            )
+        }));
         let f = Forest::new(nodes);
         assert_eq!(f.top_level(None, 1, 1).slots.len(), 50_000);
     }

@@ -179,11 +179,20 @@ pub trait Store: Send + Sync + 'static {
     /// The shape of every comment in a thread.
     async fn skeleton(&self, thread: ThreadId) -> Result<Vec<Node>, StoreError>;
     /// Content of the given comments (any order), with `reader`'s votes.
-    async fn comments(&self, ids: Vec<String>, reader: Option<ReaderId>) -> Result<Vec<CommentRow>, StoreError>;
+    async fn comments(
+        &self,
+        ids: Vec<String>,
+        reader: Option<ReaderId>,
+    ) -> Result<Vec<CommentRow>, StoreError>;
     /// Writes a comment, creating its thread if needed.
     async fn insert_comment(&self, c: InsertComment) -> Result<CommentRow, StoreError>;
     /// Sets (or with [`Vote::None`] withdraws) a reader's vote and returns the new tallies.
-    async fn set_vote(&self, comment_id: String, reader: ReaderId, vote: Vote) -> Result<Tallies, StoreError>;
+    async fn set_vote(
+        &self,
+        comment_id: String,
+        reader: ReaderId,
+        vote: Vote,
+    ) -> Result<Tallies, StoreError>;
     /// Visible comment counts by normalized key; unknown keys are absent.
     async fn counts(&self, keys: Vec<String>) -> Result<HashMap<String, u64>, StoreError>;
     /// Imports a thread unless it already has comments; returns the number of comments written.

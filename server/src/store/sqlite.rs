@@ -12,7 +12,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, param
 use talkback_protocol::Vote;
 
 use super::{
-    CommentRow, ImportThread, InsertComment, ReaderId, Store, StoreError, Tallies, ThreadId, ThreadRow,
+    CommentRow, ImportThread, InsertComment, ReaderId, Store, StoreError, Tallies, ThreadId,
+    ThreadRow,
 };
 use crate::clock::now_micros;
 use crate::tree::Node;
@@ -79,17 +80,26 @@ impl SqliteStore {
         let conn = Connection::open(path)
             .map_err(|e| StoreError::Database(format!("cannot open {}: {e}", path.display())))?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            eprintln!("talkback-server: {} does not support WAL mode (got {mode}); continuing", path.display());
+            eprintln!(
+                "talkback-server: {} does not support WAL mode (got {mode}); continuing",
+                path.display()
+            );
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut conn = conn;
         migrate(&mut conn)?;
         let secret = random_hex(16);
-        conn.execute("INSERT OR IGNORE INTO settings (name, value) VALUES ('instance_secret', ?1)", [secret])?;
-        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
+        conn.execute(
+            "INSERT OR IGNORE INTO settings (name, value) VALUES ('instance_secret', ?1)",
+            [secret],
+        )?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `f` on the connection off the async runtime.
@@ -118,7 +128,11 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             "the database has schema version {version}, newer than this server knows ({known}); upgrade talkback-server"
         )));
     }
-    for (step, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+    for (step, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(version).unwrap_or(0))
+    {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (step + 1) as i64)?;
@@ -166,7 +180,11 @@ fn upsert_thread(
 impl Store for SqliteStore {
     async fn instance_secret(&self) -> Result<String, StoreError> {
         self.with(|c| {
-            Ok(c.query_row("SELECT value FROM settings WHERE name = 'instance_secret'", [], |r| r.get(0))?)
+            Ok(c.query_row(
+                "SELECT value FROM settings WHERE name = 'instance_secret'",
+                [],
+                |r| r.get(0),
+            )?)
         })
         .await
     }
@@ -184,8 +202,12 @@ impl Store for SqliteStore {
 
     async fn find_reader(&self, token_hash: String) -> Result<Option<ReaderId>, StoreError> {
         self.with(move |c| {
-            Ok(c.query_row("SELECT id FROM readers WHERE token_hash = ?1", [token_hash], |r| r.get(0))
-                .optional()?)
+            Ok(c.query_row(
+                "SELECT id FROM readers WHERE token_hash = ?1",
+                [token_hash],
+                |r| r.get(0),
+            )
+            .optional()?)
         })
         .await
     }
@@ -214,25 +236,39 @@ impl Store for SqliteStore {
 
     async fn thread_of_comment(&self, comment_id: String) -> Result<Option<ThreadId>, StoreError> {
         self.with(move |c| {
-            Ok(c.query_row("SELECT thread_id FROM comments WHERE id = ?1", [comment_id], |r| r.get(0))
-                .optional()?)
+            Ok(c.query_row(
+                "SELECT thread_id FROM comments WHERE id = ?1",
+                [comment_id],
+                |r| r.get(0),
+            )
+            .optional()?)
         })
         .await
     }
 
     async fn skeleton(&self, thread: ThreadId) -> Result<Vec<Node>, StoreError> {
         self.with(move |c| {
-            let mut stmt =
-                c.prepare_cached("SELECT id, parent_id, created_at, deleted FROM comments WHERE thread_id = ?1")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT id, parent_id, created_at, deleted FROM comments WHERE thread_id = ?1",
+            )?;
             let rows = stmt.query_map([thread], |r| {
-                Ok(Node { id: r.get(0)?, parent: r.get(1)?, created_at: r.get(2)?, deleted: r.get(3)? })
+                Ok(Node {
+                    id: r.get(0)?,
+                    parent: r.get(1)?,
+                    created_at: r.get(2)?,
+                    deleted: r.get(3)?,
+                })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
     }
 
-    async fn comments(&self, ids: Vec<String>, reader: Option<ReaderId>) -> Result<Vec<CommentRow>, StoreError> {
+    async fn comments(
+        &self,
+        ids: Vec<String>,
+        reader: Option<ReaderId>,
+    ) -> Result<Vec<CommentRow>, StoreError> {
         self.with(move |c| {
             let mut out = Vec::with_capacity(ids.len());
             for chunk in ids.chunks(IN_CHUNK) {
@@ -321,7 +357,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn set_vote(&self, comment_id: String, reader: ReaderId, vote: Vote) -> Result<Tallies, StoreError> {
+    async fn set_vote(
+        &self,
+        comment_id: String,
+        reader: ReaderId,
+        vote: Vote,
+    ) -> Result<Tallies, StoreError> {
         self.with(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let deleted: Option<bool> = tx
