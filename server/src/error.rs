@@ -19,7 +19,7 @@ pub enum AppError {
     Unauthorized(String),
     /// Unknown comment or route (404).
     NotFound(String),
-    /// The route exists but not with this method (405).
+    /// The route exists but not with this method (400, as the protocol has no code of its own for it).
     MethodNotAllowed,
     /// Request body over the limit (413).
     PayloadTooLarge,
@@ -64,13 +64,9 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        // 405 has no protocol code of its own; keep the HTTP status honest and say why.
-        let status_override =
-            matches!(self, AppError::MethodNotAllowed).then_some(StatusCode::METHOD_NOT_ALLOWED);
         let (code, message) = self.code_and_message();
-        let status = status_override
-            .or_else(|| StatusCode::from_u16(code.status()).ok())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, Json(ErrorBody::new(code, message))).into_response()
     }
 }

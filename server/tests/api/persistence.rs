@@ -1,6 +1,10 @@
 use talkback_server::seed_data::{COMMENTS, THREAD_KEY, THREAD_TITLE};
 
-use crate::common::{TestServer, q};
+use reqwest::Method;
+use serde_json::json;
+use talkback_protocol::ErrorCode;
+
+use crate::common::{TestServer, expect_error, q};
 
 #[tokio::test]
 async fn comments_and_readers_survive_a_restart() {
@@ -45,4 +49,31 @@ async fn the_demo_seed_fills_the_thread_once() {
         again.thread.comment_count, visible,
         "a second start does not seed twice"
     );
+}
+
+#[tokio::test]
+async fn deleted_comments_take_no_replies_or_votes() {
+    let s = TestServer::start_with(|c| c.seed_demo = true).await;
+    let page = s
+        .thread(&format!("{}&limit=100&replies=100", q(THREAD_KEY)), None)
+        .await;
+    let deleted = page
+        .comments
+        .iter()
+        .find(|c| c.deleted)
+        .expect("the demo has a deleted comment with replies");
+    let t = s.reader().await;
+    let reply = json!({"thread": THREAD_KEY, "parent_id": deleted.id, "body": "to the void"});
+    let msg = expect_error(
+        s.post_raw(Some(&t), reply).await,
+        422,
+        ErrorCode::ValidationFailed,
+    )
+    .await;
+    assert!(msg.contains("deleted"), "{msg}");
+    let path = format!("/api/v1/comments/{}/vote", deleted.id);
+    let vote = s
+        .send(Method::PUT, &path, Some(&t), Some(json!({"value": 1})))
+        .await;
+    expect_error(vote, 422, ErrorCode::ValidationFailed).await;
 }

@@ -209,7 +209,7 @@ async fn unknown_routes_and_methods_answer_in_json() {
     expect_error(
         s.send(Method::DELETE, "/api/v1/thread?key=t", None, None)
             .await,
-        405,
+        400,
         ErrorCode::BadRequest,
     )
     .await;
