@@ -1,0 +1,73 @@
+//! One HTTP exchange with a time limit, reduced to status and body text.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_net::http::{Method, RequestBuilder};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use super::BackendError;
+
+/// How long a request may take before the reader is told to try again.
+pub const TIMEOUT_MS: i32 = 15_000;
+
+/// The parts of an answer the widget looks at.
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// The body as text (JSON is parsed by the caller, so bad JSON is a typed error, not a panic).
+    pub body: String,
+}
+
+/// Sends a request; `json` is sent as an `application/json` body.
+pub async fn send(method: Method, url: &str, bearer: Option<&str>, json: Option<&str>) -> Result<Reply, BackendError> {
+    let window = web_sys::window().ok_or(BackendError::Network)?;
+    let controller = web_sys::AbortController::new().map_err(|_| BackendError::Network)?;
+    let timed_out = Rc::new(Cell::new(false));
+    let on_timeout = {
+        let (flag, controller) = (timed_out.clone(), controller.clone());
+        Closure::once(move || {
+            flag.set(true);
+            controller.abort();
+        })
+    };
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), TIMEOUT_MS)
+        .ok();
+
+    let signal = controller.signal();
+    let result = exchange(method, url, bearer, json, &signal).await;
+
+    if let Some(t) = timer {
+        window.clear_timeout_with_handle(t);
+    }
+    // The timer is cleared, so the closure can no longer be called once it is dropped here.
+    drop(on_timeout);
+    match result {
+        Err(_) if timed_out.get() => Err(BackendError::Timeout),
+        r => r,
+    }
+}
+
+async fn exchange(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    json: Option<&str>,
+    signal: &web_sys::AbortSignal,
+) -> Result<Reply, BackendError> {
+    let mut builder = RequestBuilder::new(url).method(method).abort_signal(Some(signal)).header("Accept", "application/json");
+    if let Some(token) = bearer {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match json {
+        Some(body) => builder.header("Content-Type", "application/json").body(body),
+        None => builder.build(),
+    }
+    .map_err(|_| BackendError::Network)?;
+    let response = request.send().await.map_err(|_| BackendError::Network)?;
+    let status = response.status();
+    let body = response.text().await.map_err(|_| BackendError::Network)?;
+    Ok(Reply { status, body })
+}

@@ -1,0 +1,43 @@
+//! Talking to a comment server. The UI sees only the [`Backend`] trait and the protocol's types,
+//! so an adapter for another server (Isso, Waline, …) can translate its peer's shapes in one place.
+
+pub mod error;
+pub mod talkback;
+#[cfg(target_arch = "wasm32")]
+mod http;
+pub mod token;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use talkback_protocol::{Comment, CommentId, Cursor, NewComment, RepliesPage, ThreadPage, Vote, VoteResult};
+
+pub use error::BackendError;
+
+/// A request in flight. Not `Send`: browsers run the widget on one thread.
+pub type Pending<T> = Pin<Box<dyn Future<Output = Result<T, BackendError>>>>;
+
+/// What a server supports; the UI hides what is missing instead of offering buttons that fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Readers can vote at all.
+    pub votes: bool,
+    /// Down votes exist (some servers only count likes).
+    pub downvotes: bool,
+    /// Replies can be paged with a cursor.
+    pub reply_pages: bool,
+}
+
+/// A comment server as the widget needs it.
+pub trait Backend {
+    /// What this server supports.
+    fn capabilities(&self) -> Capabilities;
+    /// A page of a thread: metadata, top-level comments with their first replies.
+    fn load_thread(&self, key: &str, cursor: Option<&Cursor>) -> Pending<ThreadPage>;
+    /// The next direct replies of a comment, with their own replies.
+    fn load_replies(&self, id: &CommentId, cursor: &Cursor) -> Pending<RepliesPage>;
+    /// Posts a comment or reply; the answer is the stored comment.
+    fn post_comment(&self, comment: NewComment) -> Pending<Comment>;
+    /// Sets the reader's vote on a comment; the answer carries the new tallies.
+    fn vote(&self, id: &CommentId, vote: Vote) -> Pending<VoteResult>;
+}

@@ -1,0 +1,213 @@
+//! The native Talkback protocol v1.
+
+use talkback_protocol::limits::{PAGE_LIMIT_DEFAULT, REPLIES_LIMIT_DEFAULT};
+use talkback_protocol::{CommentId, Cursor, routes};
+
+/// Percent-encodes a query value (everything but RFC 3986 unreserved characters).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The API base without trailing slashes, so routes can be appended.
+pub fn api_base(api: &str) -> String {
+    api.trim().trim_end_matches('/').to_owned()
+}
+
+/// `GET` URL of a thread page.
+pub fn thread_url(api: &str, key: &str, cursor: Option<&Cursor>) -> String {
+    let mut url = format!(
+        "{}{}?key={}&limit={PAGE_LIMIT_DEFAULT}&replies={REPLIES_LIMIT_DEFAULT}",
+        api_base(api),
+        routes::THREAD,
+        encode_component(key)
+    );
+    if let Some(c) = cursor {
+        url.push_str("&cursor=");
+        url.push_str(&encode_component(&c.0));
+    }
+    url
+}
+
+/// `GET` URL of a page of replies.
+pub fn replies_url(api: &str, id: &CommentId, cursor: &Cursor) -> String {
+    format!(
+        "{}{}?limit={REPLIES_LIMIT_DEFAULT}&cursor={}",
+        api_base(api),
+        routes::with_id(routes::REPLIES, id.as_str()),
+        encode_component(&cursor.0)
+    )
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use client::TalkbackBackend;
+
+#[cfg(target_arch = "wasm32")]
+mod client {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use gloo_net::http::Method;
+    use talkback_protocol::{
+        Comment, CommentId, Cursor, NewComment, ReaderToken, RepliesPage, ThreadPage, Vote, VoteRequest, VoteResult, routes,
+    };
+
+    use super::{api_base, replies_url, thread_url};
+    use crate::backend::error::decode;
+    use crate::backend::http::{Reply, send};
+    use crate::backend::token::{storage_key, store};
+    use crate::backend::{Backend, BackendError, Capabilities, Pending};
+
+    /// A client of a Talkback server.
+    #[derive(Clone)]
+    pub struct TalkbackBackend {
+        inner: Rc<Inner>,
+    }
+
+    struct Inner {
+        api: String,
+        storage_key: String,
+        /// The token in use; mirrors storage so a refusing `localStorage` still works for the page's life.
+        token: RefCell<Option<String>>,
+    }
+
+    impl TalkbackBackend {
+        /// A client for the server at `api` (e.g. `https://comments.example.com`).
+        pub fn new(api: &str) -> Self {
+            let storage_key = storage_key(api);
+            let token = store::load(&storage_key);
+            TalkbackBackend { inner: Rc::new(Inner { api: api_base(api), storage_key, token: RefCell::new(token) }) }
+        }
+    }
+
+    impl Inner {
+        fn url(&self, route: &str) -> String {
+            format!("{}{route}", self.api)
+        }
+
+        fn stored_token(&self) -> Option<String> {
+            self.token.borrow().clone()
+        }
+
+        fn forget_token(&self) {
+            self.token.replace(None);
+            store::forget(&self.storage_key);
+        }
+
+        async fn fresh_token(&self) -> Result<String, BackendError> {
+            let reply = send(Method::POST, &self.url(routes::READERS), None, Some("{}")).await?;
+            let token = decode::<ReaderToken>(reply.status, &reply.body, "a reader token")?.token;
+            store::save(&self.storage_key, &token);
+            self.token.replace(Some(token.clone()));
+            Ok(token)
+        }
+
+        /// Sends a request that needs a reader: gets a token on first need, and when the server no
+        /// longer knows a stored token, replaces it once and retries.
+        async fn authed(&self, method: Method, url: &str, json: &str) -> Result<Reply, BackendError> {
+            let (token, was_stored) = match self.stored_token() {
+                Some(t) => (t, true),
+                None => (self.fresh_token().await?, false),
+            };
+            let reply = send(method.clone(), url, Some(&token), Some(json)).await?;
+            if reply.status == 401 && was_stored {
+                self.forget_token();
+                let token = self.fresh_token().await?;
+                return send(method, url, Some(&token), Some(json)).await;
+            }
+            Ok(reply)
+        }
+
+        /// Sends a read that is better with a reader (to learn `my_vote`) but works without one.
+        async fn read(&self, url: &str) -> Result<Reply, BackendError> {
+            let token = self.stored_token();
+            let reply = send(Method::GET, url, token.as_deref(), None).await?;
+            if reply.status == 401 && token.is_some() {
+                self.forget_token();
+                return send(Method::GET, url, None, None).await;
+            }
+            Ok(reply)
+        }
+    }
+
+    fn to_json<T: serde::Serialize>(v: &T) -> Result<String, BackendError> {
+        serde_json::to_string(v).map_err(|_| BackendError::Malformed("a request"))
+    }
+
+    impl Backend for TalkbackBackend {
+        fn capabilities(&self) -> Capabilities {
+            Capabilities { votes: true, downvotes: true, reply_pages: true }
+        }
+
+        fn load_thread(&self, key: &str, cursor: Option<&Cursor>) -> Pending<ThreadPage> {
+            let inner = self.inner.clone();
+            let url = thread_url(&inner.api, key, cursor);
+            Box::pin(async move {
+                let r = inner.read(&url).await?;
+                decode(r.status, &r.body, "the thread")
+            })
+        }
+
+        fn load_replies(&self, id: &CommentId, cursor: &Cursor) -> Pending<RepliesPage> {
+            let inner = self.inner.clone();
+            let url = replies_url(&inner.api, id, cursor);
+            Box::pin(async move {
+                let r = inner.read(&url).await?;
+                decode(r.status, &r.body, "the replies")
+            })
+        }
+
+        fn post_comment(&self, comment: NewComment) -> Pending<Comment> {
+            let inner = self.inner.clone();
+            Box::pin(async move {
+                let body = to_json(&comment)?;
+                let r = inner.authed(Method::POST, &inner.url(routes::COMMENTS), &body).await?;
+                decode(r.status, &r.body, "the posted comment")
+            })
+        }
+
+        fn vote(&self, id: &CommentId, vote: Vote) -> Pending<VoteResult> {
+            let inner = self.inner.clone();
+            let url = inner.url(&routes::with_id(routes::VOTE, id.as_str()));
+            Box::pin(async move {
+                let body = to_json(&VoteRequest { value: vote })?;
+                let r = inner.authed(Method::PUT, &url, &body).await?;
+                decode(r.status, &r.body, "the vote count")
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_keys_survive_the_query_string() {
+        let url = thread_url("http://127.0.0.1:8080/", "https://a.example/p?id=7&x=1 #", None);
+        assert_eq!(
+            url,
+            "http://127.0.0.1:8080/api/v1/thread?key=https%3A%2F%2Fa.example%2Fp%3Fid%3D7%26x%3D1%20%23&limit=50&replies=50"
+        );
+        let next = thread_url("http://h", "k", Some(&Cursor("a+b/=".into())));
+        assert!(next.ends_with("&cursor=a%2Bb%2F%3D"), "{next}");
+    }
+
+    #[test]
+    fn non_ascii_keys_are_utf8_encoded() {
+        assert_eq!(encode_component("é ü"), "%C3%A9%20%C3%BC");
+    }
+
+    #[test]
+    fn replies_url_names_the_comment() {
+        let id = CommentId::parse("c_12").unwrap();
+        assert_eq!(replies_url("https://c.example", &id, &Cursor("xyz".into())), "https://c.example/api/v1/comments/c_12/replies?limit=50&cursor=xyz");
+    }
+}
