@@ -97,37 +97,57 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (y, m, d)
 }
 
-/// A date like "24 Nov 2026" (UTC).
-pub fn date_text(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(DAY));
+/// The reader's clock offset from UTC in minutes (east positive), so dates are the reader's dates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Zone(pub i64);
+
+impl Zone {
+    fn local(self, ms: i64) -> i64 {
+        ms.saturating_add(self.0.saturating_mul(MINUTE))
+    }
+
+    fn day(self, ms: i64) -> i64 {
+        self.local(ms).div_euclid(DAY)
+    }
+}
+
+/// A date like "24 Nov 2026" in the reader's zone.
+pub fn date_text(ms: i64, zone: Zone) -> String {
+    let (y, m, d) = civil_from_days(zone.day(ms));
     let month = usize::try_from(m - 1).ok().and_then(|i| MONTHS.get(i)).copied().unwrap_or("");
     format!("{d} {month} {y}")
 }
 
-/// A date and time like "24 Nov 2026, 08:15 UTC", for the tooltip of the relative text.
-pub fn full_text(ms: i64) -> String {
-    let in_day = ms.rem_euclid(DAY);
-    format!("{}, {:02}:{:02} UTC", date_text(ms), in_day / HOUR, (in_day % HOUR) / MINUTE)
+/// A date and time like "24 Nov 2026, 08:15", for the tooltip of the relative text.
+pub fn full_text(ms: i64, zone: Zone) -> String {
+    let in_day = zone.local(ms).rem_euclid(DAY);
+    format!("{}, {:02}:{:02}", date_text(ms, zone), in_day / HOUR, (in_day % HOUR) / MINUTE)
 }
 
 fn plural(n: i64, unit: &str) -> String {
     if n == 1 { format!("1 {unit} ago") } else { format!("{n} {unit}s ago") }
 }
 
-/// How long ago `then_ms` was at `now_ms`: "just now", "5 minutes ago", "yesterday", "3 days ago",
-/// then a date. Times slightly in the future (clock skew) count as "just now".
-pub fn relative(then_ms: i64, now_ms: i64) -> String {
+/// How long ago `then_ms` was at `now_ms`: "just now", "5 minutes ago", "3 hours ago", then by
+/// the reader's calendar "yesterday", "3 days ago", then a date. Times slightly in the future
+/// (clock skew) count as "just now".
+pub fn relative(then_ms: i64, now_ms: i64, zone: Zone) -> String {
     let ago = now_ms.saturating_sub(then_ms);
     if ago < -5 * MINUTE {
-        return date_text(then_ms);
+        return date_text(then_ms, zone);
     }
-    match ago {
-        a if a < MINUTE => "just now".to_owned(),
-        a if a < HOUR => plural(a / MINUTE, "minute"),
-        a if a < DAY => plural(a / HOUR, "hour"),
-        a if a < 2 * DAY => "yesterday".to_owned(),
-        a if a < 7 * DAY => format!("{} days ago", a / DAY),
-        _ => date_text(then_ms),
+    if ago < MINUTE {
+        return "just now".to_owned();
+    }
+    if ago < HOUR {
+        return plural(ago / MINUTE, "minute");
+    }
+    let days = zone.day(now_ms) - zone.day(then_ms);
+    match days {
+        _ if ago < DAY && days <= 1 => plural(ago / HOUR, "hour"),
+        1 => "yesterday".to_owned(),
+        2..=6 => format!("{days} days ago"),
+        _ => date_text(then_ms, zone),
     }
 }
 
@@ -162,26 +182,42 @@ mod tests {
 
     #[test]
     fn relative_text_reads_naturally() {
-        let at = |ago: i64| relative(T0 - ago, T0);
+        let utc = Zone(0);
+        let at = |ago: i64| relative(T0 - ago, T0, utc);
         assert_eq!(at(0), "just now");
         assert_eq!(at(59_000), "just now");
         assert_eq!(at(-30_000), "just now", "small clock skew");
         assert_eq!(at(MINUTE), "1 minute ago");
         assert_eq!(at(5 * MINUTE + 10_000), "5 minutes ago");
         assert_eq!(at(HOUR), "1 hour ago");
-        assert_eq!(at(23 * HOUR), "23 hours ago");
-        assert_eq!(at(DAY + HOUR), "yesterday");
+        assert_eq!(at(8 * HOUR), "8 hours ago");
+        assert_eq!(at(DAY), "yesterday");
         assert_eq!(at(3 * DAY), "3 days ago");
-        assert_eq!(at(6 * DAY + 23 * HOUR), "6 days ago");
+        assert_eq!(at(6 * DAY), "6 days ago");
         assert_eq!(at(7 * DAY), "17 Nov 2026");
-        assert_eq!(relative(T0 + DAY, T0), "25 Nov 2026", "far future shows the date");
+        assert_eq!(relative(T0 + DAY, T0, utc), "25 Nov 2026", "far future shows the date");
+    }
+
+    #[test]
+    fn days_follow_the_readers_calendar() {
+        // Posted 23:30 on the 24th, read 00:49 on the 26th: two calendar days, though under 48 hours.
+        let posted = parse_rfc3339("2026-11-24T23:30:00Z").unwrap();
+        let read = parse_rfc3339("2026-11-26T00:49:00Z").unwrap();
+        assert_eq!(relative(posted, read, Zone(0)), "2 days ago");
+        // 10 hours ago but before midnight: still "10 hours ago", not "yesterday".
+        let late = parse_rfc3339("2026-11-25T14:49:00Z").unwrap();
+        assert_eq!(relative(late, read, Zone(0)), "10 hours ago");
+        // In New York (UTC-5) it was posted at 18:30 on the 24th and read at 19:49 on the 25th.
+        assert_eq!(relative(posted, read, Zone(-300)), "yesterday");
+        assert_eq!(full_text(posted, Zone(-300)), "24 Nov 2026, 18:30");
+        assert_eq!(date_text(read, Zone(60)), "26 Nov 2026");
     }
 
     #[test]
     fn dates_round_trip_through_the_calendar() {
-        assert_eq!(date_text(0), "1 Jan 1970");
-        assert_eq!(date_text(1_709_208_000_000), "29 Feb 2024");
-        assert_eq!(date_text(-1), "31 Dec 1969");
-        assert_eq!(full_text(T0), "24 Nov 2026, 08:15 UTC");
+        assert_eq!(date_text(0, Zone(0)), "1 Jan 1970");
+        assert_eq!(date_text(1_709_208_000_000, Zone(0)), "29 Feb 2024");
+        assert_eq!(date_text(-1, Zone(0)), "31 Dec 1969");
+        assert_eq!(full_text(T0, Zone(0)), "24 Nov 2026, 08:15");
     }
 }

@@ -10,7 +10,7 @@ use super::form::CommentForm;
 use super::state::ThreadState;
 use crate::backend::BackendError;
 use crate::thread::form::more_replies_text;
-use crate::thread::time::{full_text, parse_rfc3339, relative};
+use crate::thread::time::{Zone, full_text, parse_rfc3339, relative};
 use crate::thread::vote::{Press, Tally, VoteState};
 
 /// A comment and everything under it. Returns `AnyView` because it contains itself.
@@ -29,9 +29,9 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
         view! { <span class="tb-sending" aria-live="polite">"Sending…"</span> }.into_any()
     } else {
         let at = parse_rfc3339(&c.created_at);
-        let now = state.now.try_get_value().unwrap_or_default();
-        let text = at.map(|t| relative(t, now)).unwrap_or_default();
-        let title = at.map(full_text).unwrap_or_default();
+        let (now, zone) = state.now.try_get_value().unwrap_or_default();
+        let text = at.map(|t| relative(t, now, zone)).unwrap_or_default();
+        let title = at.map(|t| full_text(t, zone)).unwrap_or_default();
         view! { <time datetime=c.created_at.clone() title=title>{text}</time> }.into_any()
     };
 

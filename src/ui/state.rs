@@ -8,6 +8,7 @@ use talkback_protocol::{CommentId, Cursor};
 
 use crate::backend::Backend;
 use crate::config::Config;
+use crate::thread::time::Zone;
 use crate::thread::tree::Tree;
 
 const NAME_KEY: &str = "talkback:name";
@@ -29,9 +30,15 @@ pub struct ThreadState {
     pub sending: RwSignal<HashMap<CommentId, String>>,
     /// The reader's display name, shared by all forms and remembered across visits.
     pub name: RwSignal<String>,
-    /// Milliseconds since the epoch when the thread was loaded, for relative times.
-    pub now: StoredValue<i64>,
+    /// When the widget started (ms since the epoch) and the reader's zone, for relative times.
+    pub now: StoredValue<(i64, Zone)>,
     seq: StoredValue<u32>,
+}
+
+/// The time now and the reader's zone (JS gives minutes west of UTC; `Zone` wants east).
+fn clock() -> (i64, Zone) {
+    let now = js_sys::Date::new_0();
+    (now.get_time() as i64, Zone(-(now.get_timezone_offset() as i64)))
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -50,7 +57,7 @@ impl ThreadState {
             next_cursor: RwSignal::new(None),
             sending: RwSignal::new(HashMap::new()),
             name: RwSignal::new(name),
-            now: StoredValue::new(js_sys::Date::now() as i64),
+            now: StoredValue::new(clock()),
             seq: StoredValue::new(0),
         }
     }
