@@ -138,6 +138,19 @@ impl Tree {
         self.merge(vec![comment]) == 1
     }
 
+    /// Adds the reader's own new comment where they will see it: a top-level comment first in the
+    /// thread (until the next load puts it in its place by date), a reply last under its parent.
+    pub fn push_own(&mut self, comment: Comment) -> bool {
+        let top = comment.parent_id.as_ref().is_none_or(|p| !self.nodes.contains_key(p));
+        if !self.push(comment) {
+            return false;
+        }
+        if top {
+            self.roots.rotate_right(1);
+        }
+        true
+    }
+
     /// Removes a comment and everything under it.
     pub fn remove(&mut self, id: &CommentId) -> bool {
         let Some(node) = self.nodes.remove(id) else {
@@ -352,6 +365,15 @@ mod tests {
         assert!(t.replace(&id("pending-1"), comment("real", Some("a"))));
         assert_eq!(t.children(&id("a")), &[id("a1"), id("real"), id("a2")]);
         assert!(!t.contains(&id("pending-1")));
+    }
+
+    #[test]
+    fn the_readers_own_comment_shows_first_and_own_replies_last() {
+        let mut t = Tree::from_comments(vec![comment("a", None), comment("a1", Some("a")), comment("b", None)]);
+        assert!(t.push_own(comment("mine", None)));
+        assert!(t.push_own(comment("reply", Some("a"))));
+        assert!(!t.push_own(comment("b", None)), "an id already shown is not added twice");
+        assert_eq!(shape(&t), s(&[("mine", 0), ("a", 0), ("a1", 1), ("reply", 1), ("b", 0)]));
     }
 
     #[test]

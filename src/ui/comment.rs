@@ -10,7 +10,7 @@ use super::form::CommentForm;
 use super::state::ThreadState;
 use crate::backend::BackendError;
 use crate::thread::form::more_replies_text;
-use crate::thread::time::{Zone, full_text, parse_rfc3339, relative};
+use crate::thread::time::{full_text, parse_rfc3339, relative};
 use crate::thread::vote::{Press, Tally, VoteState};
 
 /// A comment and everything under it. Returns `AnyView` because it contains itself.
@@ -44,6 +44,17 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
         view! { <div class="tb-body" inner_html=c.body_html.clone()></div> }.into_any()
     };
 
+    // Past depth 6 replies stop indenting, so say whom they answer.
+    let reply_to = (depth > 6)
+        .then(|| {
+            state.tree.with_untracked(|t| {
+                let parent = t.parent(&id).and_then(|p| t.get(p))?;
+                Some(if parent.deleted { "a deleted comment".to_owned() } else { parent.author.clone().unwrap_or_else(|| "Guest".to_owned()) })
+            })
+        })
+        .flatten()
+        .map(|name| view! { <span class="tb-reply-to">"replying to "<span class="tb-reply-to-name">{name}</span></span> });
+
     let replying = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
     let reply_button = NodeRef::<html::Button>::new();
@@ -72,7 +83,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
     };
 
     let replies = replies_view(id.clone(), depth);
-    let votes = votes_view(id.clone(), Tally::of(&c), &author, is_pending);
+    let votes = votes_view(id.clone(), Tally::of(&c), &author, is_pending || c.deleted);
     let article_id = format!("comment-{id}");
     let class = match (c.deleted, is_pending) {
         (true, _) => "tb-comment tb-deleted",
@@ -87,6 +98,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                 <div class="tb-comment-content">
                     <header class="tb-meta">
                         <span class="tb-author">{author.clone()}</span>
+                        {reply_to}
                         {time}
                     </header>
                     {body}

@@ -82,7 +82,7 @@ pub fn CommentForm(
             m.insert(pending_id.clone(), draft.body.clone());
         });
         state.tree.update(|t| {
-            t.push(shown);
+            t.push_own(shown);
         });
         let request = NewComment {
             thread,
@@ -121,11 +121,9 @@ pub fn CommentForm(
     };
 
     let keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            if let Some(cb) = on_cancel {
-                ev.prevent_default();
-                cb.run(());
-            }
+        if let Some(cb) = on_cancel.filter(|_| ev.key() == "Escape") {
+            ev.prevent_default();
+            cb.run(());
         }
     };
 
@@ -140,7 +138,12 @@ pub fn CommentForm(
                     placeholder=placeholder
                     node_ref=textarea
                     prop:value=move || body.get()
-                    on:input=move |ev| body.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        body.set(event_target_value(&ev));
+                        if error.with_untracked(Option::is_some) {
+                            error.set(None);
+                        }
+                    }
                     readonly=move || busy.get()
                     aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 ></textarea>
