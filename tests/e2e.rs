@@ -63,8 +63,15 @@ async fn top_form_field(h: &Harness, selector: &str) -> fantoccini::elements::El
     h.element(found)
 }
 
-/// Waits for the comment whose body contains `text` and returns `[id, depth, parent id]`.
-async fn wait_for_comment_with(h: &Harness, text: &str) -> (String, i64, Option<String>) {
+/// A comment as shown: article id, depth, parent article id, body text.
+struct Shown {
+    depth: i64,
+    parent: Option<String>,
+    body: String,
+}
+
+/// Waits for the comment whose body contains `text`.
+async fn wait_for_comment_with(h: &Harness, text: &str) -> Shown {
     let found = h
         .wait_js(
             &format!("a comment with body {text:?} is shown"),
@@ -72,14 +79,15 @@ async fn wait_for_comment_with(h: &Harness, text: &str) -> (String, i64, Option<
                  [...a.querySelectorAll('.tb-body')].some(b => b.closest('article') === a
                      && b.textContent.includes(arguments[0])));
              return art ? [art.id, Number(art.dataset.depth),
-                           art.parentElement?.closest('article')?.id ?? null] : null;",
+                           art.parentElement?.closest('article')?.id ?? null,
+                           art.querySelector('.tb-body').textContent] : null;",
             vec![json!(text)],
         )
         .await;
-    let id = found[0].as_str().expect("article id").to_owned();
     let depth = found[1].as_i64().expect("numeric data-depth");
     let parent = found[2].as_str().map(str::to_owned);
-    (id, depth, parent)
+    let body = found[3].as_str().unwrap_or_default().to_owned();
+    Shown { depth, parent, body }
 }
 
 fn count_text(n: u64) -> String {
@@ -171,13 +179,13 @@ async fn a_reply_five_levels_deep_lands_under_its_parent_and_survives_a_reload()
     h.own(&parent, "form.tb-form button[type=submit]").await.click().await.expect("submit");
 
     let want_parent = Some(format!("comment-{parent}"));
-    let (_, depth, shown_parent) = wait_for_comment_with(&h, body).await;
-    assert_eq!((depth, shown_parent.clone()), (6, want_parent.clone()), "reply placement before reload");
+    let shown = wait_for_comment_with(&h, body).await;
+    assert_eq!((shown.depth, shown.parent), (6, want_parent.clone()), "reply placement before reload");
     h.wait_requests("/api/v1/comments", 1).await;
 
     h.reload().await;
-    let (_, depth, shown_parent) = wait_for_comment_with(&h, body).await;
-    assert_eq!((depth, shown_parent), (6, want_parent), "reply placement after reload");
+    let shown = wait_for_comment_with(&h, body).await;
+    assert_eq!((shown.depth, shown.parent), (6, want_parent), "reply placement after reload");
 }
 
 #[tokio::test]
@@ -222,14 +230,7 @@ async fn markup_in_a_comment_is_shown_as_text_and_never_runs() {
     top_form_field(&h, "button[type=submit]").await.click().await.expect("submit");
 
     for when in ["after posting", "after reloading"] {
-        let (id, _, _) = wait_for_comment_with(&h, r#"onerror="window.__xss=1""#).await;
-        let text = h
-            .js(
-                "return root.getElementById(arguments[0]).querySelector('.tb-body').textContent;",
-                vec![json!(id)],
-            )
-            .await;
-        let text = text.as_str().unwrap_or_default();
+        let text = wait_for_comment_with(&h, r#"onerror="window.__xss=1""#).await.body;
         assert!(text.contains("<img src=x") && text.contains("<script>"), "{when}: body text is {text:?}");
         let live = h
             .js(
@@ -259,9 +260,11 @@ async fn a_dead_server_rolls_back_votes_and_keeps_the_typed_comment() {
 
     h.own(&id, "button.tb-up").await.click().await.expect("click up");
     h.wait_js(
-        "a vote error is announced",
-        "return !!root.querySelector('.tb-error[role=alert]');",
-        vec![],
+        "a vote error is announced at the comment",
+        "const art = root.getElementById('comment-' + arguments[0]);
+         return [...art.querySelectorAll('.tb-error[role=alert]')]
+             .some(e => e.closest('article') === art && e.textContent.trim() !== '');",
+        vec![json!(id)],
     )
     .await;
     wait_votes(&h, &id, before, "after a failed vote").await;

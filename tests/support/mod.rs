@@ -231,8 +231,14 @@ impl Harness {
 impl Drop for Harness {
     fn drop(&mut self) {
         self.stop_server();
-        // Negative pid: the whole group, chromedriver and the browser it started.
-        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.driver.id())).status();
+        // The whole process group: chromedriver and the browser it started. Called directly,
+        // not through kill(1), whose argument parsing can turn a negative pid into -1 (everyone).
+        if let Ok(pgid) = libc::pid_t::try_from(self.driver.id())
+            && pgid > 1
+        {
+            // SAFETY: killpg only sends a signal; the group is the one we created at spawn.
+            unsafe { libc::killpg(pgid, libc::SIGKILL) };
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }

@@ -12,6 +12,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 use wasm_bindgen_cli_support::Bindgen;
 
 const WASM_PROFILE: &str = "wasm-release";
@@ -46,6 +47,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let staging = ws.target.join("xtask-bindgen");
     reset_dir(&staging)?;
     println!("xtask: wasm-bindgen {} -> {}", raw_wasm.display(), staging.display());
+    let started = Instant::now();
     Bindgen::new()
         .input_path(&raw_wasm)
         .web(true)?
@@ -54,10 +56,13 @@ pub fn run(ws: &Workspace) -> Result<()> {
         .omit_default_module_path(false)
         .generate(&staging)
         .with_context(|| format!("wasm-bindgen failed on {}", raw_wasm.display()))?;
+    println!("xtask: wasm-bindgen took {:.1?}", started.elapsed());
 
     let bound_wasm = staging.join(format!("{OUT_NAME}_bg.wasm"));
     let optimized = staging.join(format!("{OUT_NAME}_bg.opt.wasm"));
+    let started = Instant::now();
     run_cmd(Command::new(&wasm_opt).arg("-Oz").arg(&bound_wasm).arg("-o").arg(&optimized))?;
+    println!("xtask: wasm-opt took {:.1?}", started.elapsed());
 
     reset_dir(&ws.dist)?;
     let bundle = Bundle {
