@@ -40,32 +40,53 @@ fn is_http(s: &str) -> bool {
 impl Config {
     /// Builds the settings; `fallback_api` (the page's origin) is used when no API is given.
     pub fn from_fields(f: Fields, fallback_api: &str) -> Self {
-        let blank_to_none = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let blank_to_none =
+            |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         let api = blank_to_none(f.api).unwrap_or_else(|| fallback_api.to_owned());
         let canonical = blank_to_none(f.canonical);
         let page_url = blank_to_none(f.page_url).unwrap_or_default();
-        let key = thread_key(f.thread.as_deref(), canonical.as_deref(), &page_url).map_err(|e| e.to_string());
+        let key = thread_key(f.thread.as_deref(), canonical.as_deref(), &page_url)
+            .map_err(|e| e.to_string());
         // The server refuses over-long titles, which would make every post fail: shorten instead.
         let title = blank_to_none(f.title).map(|t| {
-            t.chars().map(|c| if c.is_control() { ' ' } else { c }).take(TITLE_MAX_CHARS).collect::<String>().trim().to_owned()
+            t.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .take(TITLE_MAX_CHARS)
+                .collect::<String>()
+                .trim()
+                .to_owned()
         });
-        let url = [canonical, Some(page_url)]
-            .into_iter()
-            .flatten()
-            .find(|u| is_http(u) && u.chars().count() <= URL_MAX_CHARS && !u.chars().any(|c| c.is_whitespace() || c.is_control()));
-        Config { api, key, title: title.filter(|t| !t.is_empty()), url }
+        let url = [canonical, Some(page_url)].into_iter().flatten().find(|u| {
+            is_http(u)
+                && u.chars().count() <= URL_MAX_CHARS
+                && !u.chars().any(|c| c.is_whitespace() || c.is_control())
+        });
+        Config {
+            api,
+            key,
+            title: title.filter(|t| !t.is_empty()),
+            url,
+        }
     }
 
     /// Reads the loader's object field by field; missing or non-string fields count as absent.
     #[cfg(target_arch = "wasm32")]
     pub fn from_js(obj: &wasm_bindgen::JsValue) -> Self {
         let get = |name: &str| {
-            js_sys::Reflect::get(obj, &wasm_bindgen::JsValue::from_str(name)).ok().and_then(|v| v.as_string())
+            js_sys::Reflect::get(obj, &wasm_bindgen::JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_string())
         };
         let window = web_sys::window();
         let location = window.as_ref().map(|w| w.location());
-        let origin = location.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default();
-        let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
+        let origin = location
+            .as_ref()
+            .and_then(|l| l.origin().ok())
+            .unwrap_or_default();
+        let path = location
+            .as_ref()
+            .and_then(|l| l.pathname().ok())
+            .unwrap_or_default();
         let doc_title = window.and_then(|w| w.document()).map(|d| d.title());
         let fields = Fields {
             api: get("api"),
@@ -87,7 +108,9 @@ mod tests {
         let c = Config::from_fields(
             Fields {
                 api: Some(" http://127.0.0.1:8080 ".into()),
-                canonical: Some("https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban".into()),
+                canonical: Some(
+                    "https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban".into(),
+                ),
                 page_url: Some("http://127.0.0.1:8080/".into()),
                 title: Some("Council votes to close Old Mill Bridge".into()),
                 ..Fields::default()
@@ -95,8 +118,14 @@ mod tests {
             "http://page.example",
         );
         assert_eq!(c.api, "http://127.0.0.1:8080");
-        assert_eq!(c.key.as_deref(), Ok("https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban"));
-        assert_eq!(c.url.as_deref(), Some("https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban"));
+        assert_eq!(
+            c.key.as_deref(),
+            Ok("https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban")
+        );
+        assert_eq!(
+            c.url.as_deref(),
+            Some("https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban")
+        );
     }
 
     #[test]
@@ -111,7 +140,11 @@ mod tests {
     #[test]
     fn long_or_odd_titles_are_made_postable() {
         let c = Config::from_fields(
-            Fields { title: Some(format!("A\u{7}B{}", "x".repeat(400))), page_url: Some("file:///x".into()), ..Fields::default() },
+            Fields {
+                title: Some(format!("A\u{7}B{}", "x".repeat(400))),
+                page_url: Some("file:///x".into()),
+                ..Fields::default()
+            },
             "",
         );
         let t = c.title.unwrap();

@@ -9,7 +9,9 @@ pub struct Identicon {
 
 /// FNV-1a: tiny, stable across platforms and versions, good enough to spread short seeds.
 fn fnv1a(data: &[u8], basis: u64) -> u64 {
-    data.iter().fold(basis, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    data.iter().fold(basis, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl Identicon {
@@ -30,7 +32,10 @@ impl Identicon {
             // An empty square would look like a missing image.
             cells[2][2] = true;
         }
-        Identicon { cells, hue: (h2 % 360) as u16 }
+        Identicon {
+            cells,
+            hue: (h2 % 360) as u16,
+        }
     }
 
     /// The filled cells as (column, row), for `<rect x y width=1 height=1>`.
@@ -65,7 +70,11 @@ mod tests {
     fn the_same_seed_draws_the_same_avatar() {
         let a = Identicon::from_seed("9f2c41aa");
         assert_eq!(a, Identicon::from_seed("9f2c41aa"));
-        assert_ne!(a, Identicon::from_seed("9f2c41ab"), "neighbouring seeds look different");
+        assert_ne!(
+            a,
+            Identicon::from_seed("9f2c41ab"),
+            "neighbouring seeds look different"
+        );
     }
 
     #[test]
@@ -75,7 +84,10 @@ mod tests {
             let filled = i.filled();
             assert!(!filled.is_empty(), "{seed:?}");
             for (x, y) in &filled {
-                assert!(filled.contains(&(4 - x, *y)), "{seed:?} not symmetric at {x},{y}");
+                assert!(
+                    filled.contains(&(4 - x, *y)),
+                    "{seed:?} not symmetric at {x},{y}"
+                );
                 assert!(*x < 5 && *y < 5);
             }
             assert!(i.color().starts_with("hsl("));
@@ -84,9 +96,12 @@ mod tests {
 
     #[test]
     fn seeds_spread_over_many_colours_and_patterns() {
-        let icons: Vec<Identicon> = (0..50).map(|n| Identicon::from_seed(&format!("{n:x}"))).collect();
+        let icons: Vec<Identicon> = (0..50)
+            .map(|n| Identicon::from_seed(&format!("{n:x}")))
+            .collect();
         let hues: std::collections::HashSet<u16> = icons.iter().map(|i| i.hue / 30).collect();
-        let patterns: std::collections::HashSet<Vec<(u8, u8)>> = icons.iter().map(Identicon::filled).collect();
+        let patterns: std::collections::HashSet<Vec<(u8, u8)>> =
+            icons.iter().map(Identicon::filled).collect();
         assert!(hues.len() >= 8, "{hues:?}");
         assert!(patterns.len() >= 45);
     }

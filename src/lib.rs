@@ -22,7 +22,9 @@ mod entry {
     #[wasm_bindgen]
     pub fn mount(root: web_sys::HtmlElement, config: JsValue) {
         let config = crate::config::Config::from_js(&config);
-        let handle = leptos::mount::mount_to(root, move || crate::ui::app::App(crate::ui::app::AppProps { config }));
+        let handle = leptos::mount::mount_to(root, move || {
+            crate::ui::app::App(crate::ui::app::AppProps { config })
+        });
         // The widget lives as long as the page; dropping the handle would unmount it at once.
         handle.forget();
     }

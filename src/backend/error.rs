@@ -39,11 +39,18 @@ impl BackendError {
         let (code, message) = match parsed {
             Some(b) => {
                 let m = b.error.message.trim().to_owned();
-                (Some(b.error.code), (!m.is_empty() && m.chars().count() <= MESSAGE_MAX_CHARS).then_some(m))
+                (
+                    Some(b.error.code),
+                    (!m.is_empty() && m.chars().count() <= MESSAGE_MAX_CHARS).then_some(m),
+                )
             }
             None => (None, None),
         };
-        BackendError::Http { status, code, message }
+        BackendError::Http {
+            status,
+            code,
+            message,
+        }
     }
 
     /// True when trying the same request again later might work.
@@ -57,7 +64,11 @@ impl BackendError {
 }
 
 /// Decodes a server answer: a success status with the promised JSON, or the matching error.
-pub fn decode<T: DeserializeOwned>(status: u16, body: &str, what: &'static str) -> Result<T, BackendError> {
+pub fn decode<T: DeserializeOwned>(
+    status: u16,
+    body: &str,
+    what: &'static str,
+) -> Result<T, BackendError> {
     if !(200..300).contains(&status) {
         return Err(BackendError::from_status(status, body));
     }
@@ -67,9 +78,15 @@ pub fn decode<T: DeserializeOwned>(status: u16, body: &str, what: &'static str) 
 impl fmt::Display for BackendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BackendError::Network => f.write_str("Couldn't reach the comment server. Check your connection and try again."),
-            BackendError::Timeout => f.write_str("The comment server took too long to answer. Please try again."),
-            BackendError::Http { status, message, .. } => {
+            BackendError::Network => f.write_str(
+                "Couldn't reach the comment server. Check your connection and try again.",
+            ),
+            BackendError::Timeout => {
+                f.write_str("The comment server took too long to answer. Please try again.")
+            }
+            BackendError::Http {
+                status, message, ..
+            } => {
                 // Validation, limits and "not found" messages are written for readers; for the rest
                 // the server's wording may be technical, so the widget speaks for itself.
                 let readable = matches!(status, 404 | 413 | 422 | 429);
@@ -79,22 +96,32 @@ impl fmt::Display for BackendError {
                 }
             }
             BackendError::Malformed(what) => {
-                write!(f, "The comment server sent {what} this page couldn't read. Please try again later.")
+                write!(
+                    f,
+                    "The comment server sent {what} this page couldn't read. Please try again later."
+                )
             }
             BackendError::Invalid(e) => write!(f, "{e}"),
-            BackendError::Unsupported(what) => write!(f, "This comment server doesn't support {what}."),
+            BackendError::Unsupported(what) => {
+                write!(f, "This comment server doesn't support {what}.")
+            }
         }
     }
 }
 
 fn status_text(status: u16) -> String {
     match status {
-        401 | 403 => "The comment server didn't accept this browser. Reload the page and try again.".to_owned(),
+        401 | 403 => {
+            "The comment server didn't accept this browser. Reload the page and try again."
+                .to_owned()
+        }
         404 => "The comment server couldn't find that. It may have been removed.".to_owned(),
         413 => "That is too long to send. Please shorten it.".to_owned(),
         422 => "The comment server refused this comment.".to_owned(),
         429 => "You're doing that too often. Wait a moment and try again.".to_owned(),
-        s if s >= 500 => "The comment server had a problem. Please try again in a moment.".to_owned(),
+        s if s >= 500 => {
+            "The comment server had a problem. Please try again in a moment.".to_owned()
+        }
         s => format!("The comment server refused the request (error {s}). Please try again later."),
     }
 }
@@ -114,44 +141,113 @@ mod tests {
 
     #[test]
     fn validation_messages_from_the_server_reach_the_reader() {
-        let body = r#"{"error":{"code":"validation_failed","message":"Write something before posting."}}"#;
+        let body =
+            r#"{"error":{"code":"validation_failed","message":"Write something before posting."}}"#;
         let e = BackendError::from_status(422, body);
         assert_eq!(e.to_string(), "Write something before posting.");
-        assert!(matches!(e, BackendError::Http { status: 422, code: Some(ErrorCode::ValidationFailed), .. }));
+        assert!(matches!(
+            e,
+            BackendError::Http {
+                status: 422,
+                code: Some(ErrorCode::ValidationFailed),
+                ..
+            }
+        ));
     }
 
     #[test]
     fn html_error_pages_and_500s_get_a_plain_message() {
         let e = BackendError::from_status(502, "<html><body>Bad gateway</body></html>");
-        assert_eq!(e, BackendError::Http { status: 502, code: None, message: None });
-        assert_eq!(e.to_string(), "The comment server had a problem. Please try again in a moment.");
+        assert_eq!(
+            e,
+            BackendError::Http {
+                status: 502,
+                code: None,
+                message: None
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "The comment server had a problem. Please try again in a moment."
+        );
         assert!(e.is_transient());
-        let internal = BackendError::from_status(500, r#"{"error":{"code":"internal","message":"db locked at store.rs:12"}}"#);
-        assert!(!internal.to_string().contains("store.rs"), "technical text stays hidden");
+        let internal = BackendError::from_status(
+            500,
+            r#"{"error":{"code":"internal","message":"db locked at store.rs:12"}}"#,
+        );
+        assert!(
+            !internal.to_string().contains("store.rs"),
+            "technical text stays hidden"
+        );
     }
 
     #[test]
     fn unknown_error_codes_and_huge_messages_do_not_break_decoding() {
-        let e = BackendError::from_status(429, r#"{"error":{"code":"slow_down_please","message":"Too fast."}}"#);
-        assert!(matches!(e, BackendError::Http { code: Some(ErrorCode::Unknown), .. }));
+        let e = BackendError::from_status(
+            429,
+            r#"{"error":{"code":"slow_down_please","message":"Too fast."}}"#,
+        );
+        assert!(matches!(
+            e,
+            BackendError::Http {
+                code: Some(ErrorCode::Unknown),
+                ..
+            }
+        ));
         assert_eq!(e.to_string(), "Too fast.");
-        let long = format!(r#"{{"error":{{"code":"not_found","message":"{}"}}}}"#, "x".repeat(5000));
-        assert_eq!(BackendError::from_status(404, &long).to_string(), "The comment server couldn't find that. It may have been removed.");
+        let long = format!(
+            r#"{{"error":{{"code":"not_found","message":"{}"}}}}"#,
+            "x".repeat(5000)
+        );
+        assert_eq!(
+            BackendError::from_status(404, &long).to_string(),
+            "The comment server couldn't find that. It may have been removed."
+        );
     }
 
     #[test]
     fn success_with_a_wrong_body_is_malformed_not_a_panic() {
-        for body in ["", "null", "<html>", r#"{"token": 5}"#, r#"{"tok":"x"}"#, "[1,2]", "{\"token\":\"a\"", "\u{0}"] {
-            assert_eq!(decode::<ReaderToken>(201, body, "a reader token"), Err(BackendError::Malformed("a reader token")), "{body:?}");
+        for body in [
+            "",
+            "null",
+            "<html>",
+            r#"{"token": 5}"#,
+            r#"{"tok":"x"}"#,
+            "[1,2]",
+            "{\"token\":\"a\"",
+            "\u{0}",
+        ] {
+            assert_eq!(
+                decode::<ReaderToken>(201, body, "a reader token"),
+                Err(BackendError::Malformed("a reader token")),
+                "{body:?}"
+            );
         }
-        assert_eq!(decode::<ReaderToken>(201, r#"{"token":"abc","extra":1}"#, "t").unwrap().token, "abc");
+        assert_eq!(
+            decode::<ReaderToken>(201, r#"{"token":"abc","extra":1}"#, "t")
+                .unwrap()
+                .token,
+            "abc"
+        );
     }
 
     #[test]
     fn errors_tell_the_reader_what_to_do() {
-        assert_eq!(BackendError::Network.to_string(), "Couldn't reach the comment server. Check your connection and try again.");
+        assert_eq!(
+            BackendError::Network.to_string(),
+            "Couldn't reach the comment server. Check your connection and try again."
+        );
         assert!(BackendError::Timeout.to_string().contains("try again"));
-        assert!(BackendError::Malformed("the thread").to_string().starts_with("The comment server sent the thread"));
-        assert_eq!(decode::<ReaderToken>(418, "teapot", "t").unwrap_err().to_string(), "The comment server refused the request (error 418). Please try again later.");
+        assert!(
+            BackendError::Malformed("the thread")
+                .to_string()
+                .starts_with("The comment server sent the thread")
+        );
+        assert_eq!(
+            decode::<ReaderToken>(418, "teapot", "t")
+                .unwrap_err()
+                .to_string(),
+            "The comment server refused the request (error 418). Please try again later."
+        );
     }
 }

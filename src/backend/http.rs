@@ -21,7 +21,12 @@ pub struct Reply {
 }
 
 /// Sends a request; `json` is sent as an `application/json` body.
-pub async fn send(method: Method, url: &str, bearer: Option<&str>, json: Option<&str>) -> Result<Reply, BackendError> {
+pub async fn send(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    json: Option<&str>,
+) -> Result<Reply, BackendError> {
     let window = web_sys::window().ok_or(BackendError::Network)?;
     let controller = web_sys::AbortController::new().map_err(|_| BackendError::Network)?;
     let timed_out = Rc::new(Cell::new(false));
@@ -33,7 +38,10 @@ pub async fn send(method: Method, url: &str, bearer: Option<&str>, json: Option<
         })
     };
     let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), TIMEOUT_MS)
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            on_timeout.as_ref().unchecked_ref(),
+            TIMEOUT_MS,
+        )
         .ok();
 
     let signal = controller.signal();
@@ -57,12 +65,17 @@ async fn exchange(
     json: Option<&str>,
     signal: &web_sys::AbortSignal,
 ) -> Result<Reply, BackendError> {
-    let mut builder = RequestBuilder::new(url).method(method).abort_signal(Some(signal)).header("Accept", "application/json");
+    let mut builder = RequestBuilder::new(url)
+        .method(method)
+        .abort_signal(Some(signal))
+        .header("Accept", "application/json");
     if let Some(token) = bearer {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match json {
-        Some(body) => builder.header("Content-Type", "application/json").body(body),
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body),
         None => builder.build(),
     }
     .map_err(|_| BackendError::Network)?;

@@ -2,15 +2,17 @@
 //! so an adapter for another server (Isso, Waline, …) can translate its peer's shapes in one place.
 
 pub mod error;
-pub mod talkback;
 #[cfg(target_arch = "wasm32")]
 mod http;
+pub mod talkback;
 pub mod token;
 
 use std::future::Future;
 use std::pin::Pin;
 
-use talkback_protocol::{Comment, CommentId, Cursor, NewComment, RepliesPage, ThreadPage, Vote, VoteResult};
+use talkback_protocol::{
+    Comment, CommentId, Cursor, NewComment, RepliesPage, ThreadPage, Vote, VoteResult,
+};
 
 pub use error::BackendError;
 

@@ -56,7 +56,8 @@ mod client {
 
     use gloo_net::http::Method;
     use talkback_protocol::{
-        Comment, CommentId, Cursor, NewComment, ReaderToken, RepliesPage, ThreadPage, Vote, VoteRequest, VoteResult, routes,
+        Comment, CommentId, Cursor, NewComment, ReaderToken, RepliesPage, ThreadPage, Vote,
+        VoteRequest, VoteResult, routes,
     };
 
     use super::{api_base, replies_url, thread_url};
@@ -83,7 +84,13 @@ mod client {
         pub fn new(api: &str) -> Self {
             let storage_key = storage_key(api);
             let token = store::load(&storage_key);
-            TalkbackBackend { inner: Rc::new(Inner { api: api_base(api), storage_key, token: RefCell::new(token) }) }
+            TalkbackBackend {
+                inner: Rc::new(Inner {
+                    api: api_base(api),
+                    storage_key,
+                    token: RefCell::new(token),
+                }),
+            }
         }
     }
 
@@ -111,7 +118,12 @@ mod client {
 
         /// Sends a request that needs a reader: gets a token on first need, and when the server no
         /// longer knows a stored token, replaces it once and retries.
-        async fn authed(&self, method: Method, url: &str, json: &str) -> Result<Reply, BackendError> {
+        async fn authed(
+            &self,
+            method: Method,
+            url: &str,
+            json: &str,
+        ) -> Result<Reply, BackendError> {
             let (token, was_stored) = match self.stored_token() {
                 Some(t) => (t, true),
                 None => (self.fresh_token().await?, false),
@@ -143,7 +155,11 @@ mod client {
 
     impl Backend for TalkbackBackend {
         fn capabilities(&self) -> Capabilities {
-            Capabilities { votes: true, downvotes: true, reply_pages: true }
+            Capabilities {
+                votes: true,
+                downvotes: true,
+                reply_pages: true,
+            }
         }
 
         fn load_thread(&self, key: &str, cursor: Option<&Cursor>) -> Pending<ThreadPage> {
@@ -168,7 +184,9 @@ mod client {
             let inner = self.inner.clone();
             Box::pin(async move {
                 let body = to_json(&comment)?;
-                let r = inner.authed(Method::POST, &inner.url(routes::COMMENTS), &body).await?;
+                let r = inner
+                    .authed(Method::POST, &inner.url(routes::COMMENTS), &body)
+                    .await?;
                 decode(r.status, &r.body, "the posted comment")
             })
         }
@@ -191,7 +209,11 @@ mod tests {
 
     #[test]
     fn thread_keys_survive_the_query_string() {
-        let url = thread_url("http://127.0.0.1:8080/", "https://a.example/p?id=7&x=1 #", None);
+        let url = thread_url(
+            "http://127.0.0.1:8080/",
+            "https://a.example/p?id=7&x=1 #",
+            None,
+        );
         assert_eq!(
             url,
             "http://127.0.0.1:8080/api/v1/thread?key=https%3A%2F%2Fa.example%2Fp%3Fid%3D7%26x%3D1%20%23&limit=50&replies=50"
@@ -208,6 +230,9 @@ mod tests {
     #[test]
     fn replies_url_names_the_comment() {
         let id = CommentId::parse("c_12").unwrap();
-        assert_eq!(replies_url("https://c.example", &id, &Cursor("xyz".into())), "https://c.example/api/v1/comments/c_12/replies?limit=50&cursor=xyz");
+        assert_eq!(
+            replies_url("https://c.example", &id, &Cursor("xyz".into())),
+            "https://c.example/api/v1/comments/c_12/replies?limit=50&cursor=xyz"
+        );
     }
 }

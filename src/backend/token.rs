@@ -8,7 +8,11 @@ pub fn origin_of(api: &str) -> String {
         return api.to_owned();
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    format!("{}://{}", scheme.to_ascii_lowercase(), rest.get(..end).unwrap_or(rest).to_ascii_lowercase())
+    format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        rest.get(..end).unwrap_or(rest).to_ascii_lowercase()
+    )
 }
 
 /// The `localStorage` key of the reader token for a comment server.
@@ -26,7 +30,11 @@ pub mod store {
 
     /// The stored token, if any.
     pub fn load(key: &str) -> Option<String> {
-        storage()?.get_item(key).ok().flatten().filter(|t| !t.trim().is_empty())
+        storage()?
+            .get_item(key)
+            .ok()
+            .flatten()
+            .filter(|t| !t.trim().is_empty())
     }
 
     /// Keeps a token for the next visit.
@@ -50,9 +58,18 @@ mod tests {
 
     #[test]
     fn tokens_are_kept_per_comment_server() {
-        assert_eq!(storage_key("https://Comments.Example.com/api/"), "talkback:reader:https://comments.example.com");
-        assert_eq!(storage_key("http://127.0.0.1:8080"), "talkback:reader:http://127.0.0.1:8080");
-        assert_ne!(storage_key("http://127.0.0.1:8080"), storage_key("http://127.0.0.1:8081"));
+        assert_eq!(
+            storage_key("https://Comments.Example.com/api/"),
+            "talkback:reader:https://comments.example.com"
+        );
+        assert_eq!(
+            storage_key("http://127.0.0.1:8080"),
+            "talkback:reader:http://127.0.0.1:8080"
+        );
+        assert_ne!(
+            storage_key("http://127.0.0.1:8080"),
+            storage_key("http://127.0.0.1:8081")
+        );
         assert_eq!(origin_of("/relative"), "/relative");
     }
 }

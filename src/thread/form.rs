@@ -13,11 +13,18 @@ pub struct Draft {
 
 /// Validates what the reader typed; the error's text is shown under the form as is.
 pub fn check(author: &str, body: &str) -> Result<Draft, ValidationError> {
-    Ok(Draft { author: validate::author(Some(author))?, body: validate::body(body)? })
+    Ok(Draft {
+        author: validate::author(Some(author))?,
+        body: validate::body(body)?,
+    })
 }
 
 /// The comment shown while a post is on its way: no votes, no replies, no server rendering yet.
-pub fn pending_comment(id: CommentId, parent_id: Option<CommentId>, author: Option<String>) -> Comment {
+pub fn pending_comment(
+    id: CommentId,
+    parent_id: Option<CommentId>,
+    author: Option<String>,
+) -> Comment {
     Comment {
         id,
         parent_id,
@@ -68,7 +75,13 @@ mod tests {
 
     #[test]
     fn a_good_draft_is_trimmed_and_an_empty_name_is_a_guest() {
-        assert_eq!(check("  ", " Hello \n").unwrap(), Draft { author: None, body: "Hello".into() });
+        assert_eq!(
+            check("  ", " Hello \n").unwrap(),
+            Draft {
+                author: None,
+                body: "Hello".into()
+            }
+        );
         assert_eq!(check(" Ada ", "Hi").unwrap().author.as_deref(), Some("Ada"));
     }
 

@@ -4,7 +4,9 @@ const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Parses an RFC 3339 timestamp (`2026-11-24T08:15:00Z`, fractions and offsets allowed) into
 /// milliseconds since the Unix epoch; `None` for anything else.
@@ -12,7 +14,9 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.trim().as_bytes();
     let num = |from: usize, len: usize| -> Option<i64> {
         let part = b.get(from..from + len)?;
-        part.iter().try_fold(0i64, |acc, d| d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0')))
+        part.iter().try_fold(0i64, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
+        })
     };
     let sep = |at: usize, ok: &[u8]| b.get(at).is_some_and(|c| ok.contains(c));
     if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
@@ -20,7 +24,13 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
     let (hour, min, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || hour > 23 || min > 59 || sec > 60 {
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || min > 59
+        || sec > 60
+    {
         return None;
     }
     let mut i = 19;
@@ -114,18 +124,31 @@ impl Zone {
 /// A date like "24 Nov 2026" in the reader's zone.
 pub fn date_text(ms: i64, zone: Zone) -> String {
     let (y, m, d) = civil_from_days(zone.day(ms));
-    let month = usize::try_from(m - 1).ok().and_then(|i| MONTHS.get(i)).copied().unwrap_or("");
+    let month = usize::try_from(m - 1)
+        .ok()
+        .and_then(|i| MONTHS.get(i))
+        .copied()
+        .unwrap_or("");
     format!("{d} {month} {y}")
 }
 
 /// A date and time like "24 Nov 2026, 08:15", for the tooltip of the relative text.
 pub fn full_text(ms: i64, zone: Zone) -> String {
     let in_day = zone.local(ms).rem_euclid(DAY);
-    format!("{}, {:02}:{:02}", date_text(ms, zone), in_day / HOUR, (in_day % HOUR) / MINUTE)
+    format!(
+        "{}, {:02}:{:02}",
+        date_text(ms, zone),
+        in_day / HOUR,
+        (in_day % HOUR) / MINUTE
+    )
 }
 
 fn plural(n: i64, unit: &str) -> String {
-    if n == 1 { format!("1 {unit} ago") } else { format!("{n} {unit}s ago") }
+    if n == 1 {
+        format!("1 {unit} ago")
+    } else {
+        format!("{n} {unit}s ago")
+    }
 }
 
 /// How long ago `then_ms` was at `now_ms`: "just now", "5 minutes ago", "3 hours ago", then by
@@ -165,16 +188,29 @@ mod tests {
         assert_eq!(parse_rfc3339("2026-11-24T08:15:00.123456Z"), Some(T0 + 123));
         assert_eq!(parse_rfc3339("2026-11-24T09:15:00+01:00"), Some(T0));
         assert_eq!(parse_rfc3339("2026-11-24T03:15:00-05:00"), Some(T0));
-        assert_eq!(parse_rfc3339("2024-02-29t12:00:00z"), Some(1_709_208_000_000));
+        assert_eq!(
+            parse_rfc3339("2024-02-29t12:00:00z"),
+            Some(1_709_208_000_000)
+        );
         assert_eq!(parse_rfc3339("1969-12-31T23:59:59Z"), Some(-1_000));
     }
 
     #[test]
     fn refuses_what_is_not_a_timestamp() {
         for bad in [
-            "", "yesterday", "2026-11-24", "2026-11-24T08:15:00", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
-            "2025-02-29T00:00:00Z", "2026-11-24T24:00:00Z", "2026-11-24T08:15:00.Z", "2026-11-24T08:15:00Zjunk",
-            "2026-11-24T08:15:00+0100", "２０２６-11-24T08:15:00Z", "2026-1a-24T08:15:00Z",
+            "",
+            "yesterday",
+            "2026-11-24",
+            "2026-11-24T08:15:00",
+            "2026-13-01T00:00:00Z",
+            "2026-02-30T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-11-24T24:00:00Z",
+            "2026-11-24T08:15:00.Z",
+            "2026-11-24T08:15:00Zjunk",
+            "2026-11-24T08:15:00+0100",
+            "２０２６-11-24T08:15:00Z",
+            "2026-1a-24T08:15:00Z",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad:?}");
         }
@@ -195,7 +231,11 @@ mod tests {
         assert_eq!(at(3 * DAY), "3 days ago");
         assert_eq!(at(6 * DAY), "6 days ago");
         assert_eq!(at(7 * DAY), "17 Nov 2026");
-        assert_eq!(relative(T0 + DAY, T0, utc), "25 Nov 2026", "far future shows the date");
+        assert_eq!(
+            relative(T0 + DAY, T0, utc),
+            "25 Nov 2026",
+            "far future shows the date"
+        );
     }
 
     #[test]

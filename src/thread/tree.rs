@@ -78,8 +78,15 @@ impl Tree {
 
     /// Where a new comment goes: under its declared parent if that parent is (or will be) in the
     /// tree and the chain of parents above it does not lead back to the comment itself.
-    fn placement(&self, id: &CommentId, wanted: Option<&CommentId>, pending: &HashMap<CommentId, Option<CommentId>>) -> Place {
-        let Some(wanted) = wanted else { return Place::Top };
+    fn placement(
+        &self,
+        id: &CommentId,
+        wanted: Option<&CommentId>,
+        pending: &HashMap<CommentId, Option<CommentId>>,
+    ) -> Place {
+        let Some(wanted) = wanted else {
+            return Place::Top;
+        };
         if !self.nodes.contains_key(wanted) && !pending.contains_key(wanted) {
             // The parent is nowhere: an orphan is shown at the top level.
             return Place::Top;
@@ -130,7 +137,14 @@ impl Tree {
             None => self.roots.push(id.clone()),
         }
         let parent = parent.filter(|p| self.nodes.contains_key(p));
-        self.nodes.insert(id, Node { comment, parent, children: Vec::new() });
+        self.nodes.insert(
+            id,
+            Node {
+                comment,
+                parent,
+                children: Vec::new(),
+            },
+        );
     }
 
     /// Adds one comment at the end of its parent's replies (or of the top level); false if its id is taken.
@@ -141,7 +155,10 @@ impl Tree {
     /// Adds the reader's own new comment where they will see it: a top-level comment first in the
     /// thread (until the next load puts it in its place by date), a reply last under its parent.
     pub fn push_own(&mut self, comment: Comment) -> bool {
-        let top = comment.parent_id.as_ref().is_none_or(|p| !self.nodes.contains_key(p));
+        let top = comment
+            .parent_id
+            .as_ref()
+            .is_none_or(|p| !self.nodes.contains_key(p));
         if !self.push(comment) {
             return false;
         }
@@ -193,7 +210,14 @@ impl Tree {
                 c.parent = Some(new_id.clone());
             }
         }
-        self.nodes.insert(new_id, Node { comment, parent: node.parent, children: node.children });
+        self.nodes.insert(
+            new_id,
+            Node {
+                comment,
+                parent: node.parent,
+                children: node.children,
+            },
+        );
         true
     }
 
@@ -221,7 +245,10 @@ impl Tree {
 
     /// Direct replies shown under a comment, in server order.
     pub fn children(&self, id: &CommentId) -> &[CommentId] {
-        self.nodes.get(id).map(|n| n.children.as_slice()).unwrap_or(&[])
+        self.nodes
+            .get(id)
+            .map(|n| n.children.as_slice())
+            .unwrap_or(&[])
     }
 
     /// The parent a comment is shown under.
@@ -241,16 +268,26 @@ impl Tree {
 
     /// Replies the server has that are not shown yet under `id`, from its `reply_count`.
     pub fn unloaded_replies(&self, id: &CommentId) -> u64 {
-        let Some(n) = self.nodes.get(id) else { return 0 };
-        n.comment.reply_count.saturating_sub(n.children.len() as u64)
+        let Some(n) = self.nodes.get(id) else {
+            return 0;
+        };
+        n.comment
+            .reply_count
+            .saturating_sub(n.children.len() as u64)
     }
 
     /// Comment ids depth-first in display order, with their depth (0 = top level).
     pub fn walk(&self) -> Vec<(CommentId, usize)> {
         let mut out = Vec::with_capacity(self.nodes.len());
-        let mut stack: Vec<(CommentId, usize)> = self.roots.iter().rev().map(|r| (r.clone(), 0)).collect();
+        let mut stack: Vec<(CommentId, usize)> =
+            self.roots.iter().rev().map(|r| (r.clone(), 0)).collect();
         while let Some((id, depth)) = stack.pop() {
-            stack.extend(self.children(&id).iter().rev().map(|c| (c.clone(), depth + 1)));
+            stack.extend(
+                self.children(&id)
+                    .iter()
+                    .rev()
+                    .map(|c| (c.clone(), depth + 1)),
+            );
             out.push((id, depth));
         }
         out
@@ -263,7 +300,11 @@ mod tests {
     use crate::thread::form::pending_comment;
 
     fn comment(id: &str, parent: Option<&str>) -> Comment {
-        let mut c = pending_comment(CommentId::parse(id).unwrap(), parent.map(|p| CommentId::parse(p).unwrap()), Some(format!("author of {id}")));
+        let mut c = pending_comment(
+            CommentId::parse(id).unwrap(),
+            parent.map(|p| CommentId::parse(p).unwrap()),
+            Some(format!("author of {id}")),
+        );
         c.body_html = format!("<p>{id}</p>");
         c.created_at = "2026-11-24T08:15:00Z".into();
         c
@@ -274,7 +315,10 @@ mod tests {
     }
 
     fn shape(t: &Tree) -> Vec<(String, usize)> {
-        t.walk().into_iter().map(|(i, d)| (i.to_string(), d)).collect()
+        t.walk()
+            .into_iter()
+            .map(|(i, d)| (i.to_string(), d))
+            .collect()
     }
 
     fn s(v: &[(&str, usize)]) -> Vec<(String, usize)> {
@@ -290,7 +334,10 @@ mod tests {
             comment("a2", Some("a")),
             comment("b", None),
         ]);
-        assert_eq!(shape(&t), s(&[("a", 0), ("a1", 1), ("a1x", 2), ("a2", 1), ("b", 0)]));
+        assert_eq!(
+            shape(&t),
+            s(&[("a", 0), ("a1", 1), ("a1x", 2), ("a2", 1), ("b", 0)])
+        );
         assert_eq!(t.parent(&id("a1x")), Some(&id("a1")));
     }
 
@@ -298,7 +345,12 @@ mod tests {
     fn duplicates_keep_the_first_copy() {
         let mut second = comment("a", None);
         second.body_html = "<p>second</p>".into();
-        let t = Tree::from_comments(vec![comment("a", None), comment("r", Some("a")), second, comment("r", Some("a"))]);
+        let t = Tree::from_comments(vec![
+            comment("a", None),
+            comment("r", Some("a")),
+            second,
+            comment("r", Some("a")),
+        ]);
         assert_eq!(t.len(), 2);
         assert_eq!(t.get(&id("a")).unwrap().body_html, "<p>a</p>");
         assert_eq!(t.children(&id("a")), &[id("r")]);
@@ -306,7 +358,11 @@ mod tests {
 
     #[test]
     fn orphans_become_top_level() {
-        let t = Tree::from_comments(vec![comment("a", None), comment("lost", Some("gone")), comment("b", None)]);
+        let t = Tree::from_comments(vec![
+            comment("a", None),
+            comment("lost", Some("gone")),
+            comment("b", None),
+        ]);
         assert_eq!(shape(&t), s(&[("a", 0), ("lost", 0), ("b", 0)]));
     }
 
@@ -325,7 +381,17 @@ mod tests {
         assert_eq!(walked.len(), 6, "every comment is shown exactly once");
         assert!(t.roots().contains(&id("self")));
         // The first comment of each cycle is lifted to the top; the rest hang under it.
-        assert_eq!(shape(&t), s(&[("x", 0), ("y", 1), ("self", 0), ("p", 0), ("r", 1), ("q", 2)]));
+        assert_eq!(
+            shape(&t),
+            s(&[
+                ("x", 0),
+                ("y", 1),
+                ("self", 0),
+                ("p", 0),
+                ("r", 1),
+                ("q", 2)
+            ])
+        );
     }
 
     #[test]
@@ -342,10 +408,25 @@ mod tests {
         let mut t = Tree::from_comments(vec![a, comment("a1", Some("a")), comment("b", None)]);
         assert_eq!(t.unloaded_replies(&id("a")), 2);
         // The replies page overlaps the first one (a1 again) and brings a nested reply.
-        let added = t.merge(vec![comment("a1", Some("a")), comment("a2", Some("a")), comment("a2x", Some("a2")), comment("a3", Some("a"))]);
+        let added = t.merge(vec![
+            comment("a1", Some("a")),
+            comment("a2", Some("a")),
+            comment("a2x", Some("a2")),
+            comment("a3", Some("a")),
+        ]);
         t.set_replies_cursor(&id("a"), None);
         assert_eq!(added, 3);
-        assert_eq!(shape(&t), s(&[("a", 0), ("a1", 1), ("a2", 1), ("a2x", 2), ("a3", 1), ("b", 0)]));
+        assert_eq!(
+            shape(&t),
+            s(&[
+                ("a", 0),
+                ("a1", 1),
+                ("a2", 1),
+                ("a2x", 2),
+                ("a3", 1),
+                ("b", 0)
+            ])
+        );
         assert_eq!(t.unloaded_replies(&id("a")), 0);
         assert_eq!(t.get(&id("a")).unwrap().replies_cursor, None);
     }
@@ -353,13 +434,21 @@ mod tests {
     #[test]
     fn merging_a_later_page_adds_top_level_comments_at_the_end() {
         let mut t = Tree::from_comments(vec![comment("a", None)]);
-        t.merge(vec![comment("b", None), comment("b1", Some("b")), comment("a", None)]);
+        t.merge(vec![
+            comment("b", None),
+            comment("b1", Some("b")),
+            comment("a", None),
+        ]);
         assert_eq!(shape(&t), s(&[("a", 0), ("b", 0), ("b1", 1)]));
     }
 
     #[test]
     fn a_pending_comment_is_replaced_in_place_by_the_servers_copy() {
-        let mut t = Tree::from_comments(vec![comment("a", None), comment("a1", Some("a")), comment("b", None)]);
+        let mut t = Tree::from_comments(vec![
+            comment("a", None),
+            comment("a1", Some("a")),
+            comment("b", None),
+        ]);
         assert!(t.push(comment("pending-1", Some("a"))));
         assert!(t.push(comment("a2", Some("a"))));
         assert!(t.replace(&id("pending-1"), comment("real", Some("a"))));
@@ -369,16 +458,30 @@ mod tests {
 
     #[test]
     fn the_readers_own_comment_shows_first_and_own_replies_last() {
-        let mut t = Tree::from_comments(vec![comment("a", None), comment("a1", Some("a")), comment("b", None)]);
+        let mut t = Tree::from_comments(vec![
+            comment("a", None),
+            comment("a1", Some("a")),
+            comment("b", None),
+        ]);
         assert!(t.push_own(comment("mine", None)));
         assert!(t.push_own(comment("reply", Some("a"))));
-        assert!(!t.push_own(comment("b", None)), "an id already shown is not added twice");
-        assert_eq!(shape(&t), s(&[("mine", 0), ("a", 0), ("a1", 1), ("reply", 1), ("b", 0)]));
+        assert!(
+            !t.push_own(comment("b", None)),
+            "an id already shown is not added twice"
+        );
+        assert_eq!(
+            shape(&t),
+            s(&[("mine", 0), ("a", 0), ("a1", 1), ("reply", 1), ("b", 0)])
+        );
     }
 
     #[test]
     fn removing_a_failed_comment_removes_it_and_its_subtree() {
-        let mut t = Tree::from_comments(vec![comment("a", None), comment("a1", Some("a")), comment("a1x", Some("a1"))]);
+        let mut t = Tree::from_comments(vec![
+            comment("a", None),
+            comment("a1", Some("a")),
+            comment("a1x", Some("a1")),
+        ]);
         assert!(t.remove(&id("a1")));
         assert_eq!(shape(&t), s(&[("a", 0)]));
         assert!(!t.remove(&id("a1")));

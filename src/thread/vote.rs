@@ -19,12 +19,22 @@ pub struct Tally {
 impl Tally {
     /// The tallies as the server sent them with a comment.
     pub fn of(c: &Comment) -> Self {
-        Tally { score: c.score, up: c.upvotes, down: c.downvotes, mine: c.my_vote }
+        Tally {
+            score: c.score,
+            up: c.upvotes,
+            down: c.downvotes,
+            mine: c.my_vote,
+        }
     }
 
     /// The tallies the server confirmed after a vote.
     pub fn confirmed(r: &VoteResult) -> Self {
-        Tally { score: r.score, up: r.upvotes, down: r.downvotes, mine: r.my_vote }
+        Tally {
+            score: r.score,
+            up: r.upvotes,
+            down: r.downvotes,
+            mine: r.my_vote,
+        }
     }
 
     /// The tallies after the reader's vote changes to `to`, as the server would count it.
@@ -78,7 +88,12 @@ pub struct VoteState {
 impl VoteState {
     /// Starts from the server's tallies.
     pub fn new(t: Tally) -> Self {
-        VoteState { confirmed: t, shown: t, in_flight: false, queued: None }
+        VoteState {
+            confirmed: t,
+            shown: t,
+            in_flight: false,
+            queued: None,
+        }
     }
 
     /// What the buttons and score show now.
@@ -138,7 +153,12 @@ mod tests {
 
     /// A comment with 5 up and 2 down votes, one of which is the reader's `mine`.
     fn base(mine: Vote) -> Tally {
-        Tally { score: 3, up: 5, down: 2, mine }
+        Tally {
+            score: 3,
+            up: 5,
+            down: 2,
+            mine,
+        }
     }
 
     #[test]
@@ -146,12 +166,19 @@ mod tests {
         for from in ALL {
             for to in ALL {
                 let t = base(from).with_vote(to);
-                let (up0, down0) = (5 - u64::from(from == Vote::Up), 2 - u64::from(from == Vote::Down));
+                let (up0, down0) = (
+                    5 - u64::from(from == Vote::Up),
+                    2 - u64::from(from == Vote::Down),
+                );
                 let want_up = up0 + u64::from(to == Vote::Up);
                 let want_down = down0 + u64::from(to == Vote::Down);
                 assert_eq!(t.up, want_up, "{from:?} -> {to:?}");
                 assert_eq!(t.down, want_down, "{from:?} -> {to:?}");
-                assert_eq!(t.score, want_up as i64 - want_down as i64, "{from:?} -> {to:?}");
+                assert_eq!(
+                    t.score,
+                    want_up as i64 - want_down as i64,
+                    "{from:?} -> {to:?}"
+                );
                 assert_eq!(t.mine, to);
             }
         }
@@ -169,22 +196,56 @@ mod tests {
 
     #[test]
     fn a_vote_shows_at_once_and_the_servers_numbers_win() {
-        let mut s = VoteState::new(Tally { score: 0, up: 0, down: 0, mine: Vote::None });
+        let mut s = VoteState::new(Tally {
+            score: 0,
+            up: 0,
+            down: 0,
+            mine: Vote::None,
+        });
         assert_eq!(s.press(Press::Up), Some(Vote::Up));
-        assert_eq!(s.shown(), Tally { score: 1, up: 1, down: 0, mine: Vote::Up });
+        assert_eq!(
+            s.shown(),
+            Tally {
+                score: 1,
+                up: 1,
+                down: 0,
+                mine: Vote::Up
+            }
+        );
         assert!(s.busy());
         // Someone else voted meanwhile: the server's count is shown.
-        assert_eq!(s.settle_ok(Tally { score: 2, up: 2, down: 0, mine: Vote::Up }), None);
+        assert_eq!(
+            s.settle_ok(Tally {
+                score: 2,
+                up: 2,
+                down: 0,
+                mine: Vote::Up
+            }),
+            None
+        );
         assert_eq!(s.shown().score, 2);
         assert!(!s.busy());
     }
 
     #[test]
     fn a_failed_vote_rolls_back_to_the_confirmed_state() {
-        let start = Tally { score: 4, up: 4, down: 0, mine: Vote::Up };
+        let start = Tally {
+            score: 4,
+            up: 4,
+            down: 0,
+            mine: Vote::Up,
+        };
         let mut s = VoteState::new(start);
         assert_eq!(s.press(Press::Down), Some(Vote::Down));
-        assert_eq!(s.shown(), Tally { score: 2, up: 3, down: 1, mine: Vote::Down });
+        assert_eq!(
+            s.shown(),
+            Tally {
+                score: 2,
+                up: 3,
+                down: 1,
+                mine: Vote::Down
+            }
+        );
         s.settle_err();
         assert_eq!(s.shown(), start);
         assert!(!s.busy());
@@ -194,14 +255,47 @@ mod tests {
     fn presses_during_a_request_are_sent_after_it_and_the_last_one_stands() {
         let mut s = VoteState::new(Tally::default());
         assert_eq!(s.press(Press::Up), Some(Vote::Up));
-        assert_eq!(s.press(Press::Up), None, "withdrawn while the up vote is in flight");
+        assert_eq!(
+            s.press(Press::Up),
+            None,
+            "withdrawn while the up vote is in flight"
+        );
         assert_eq!(s.shown().mine, Vote::None);
         assert_eq!(s.press(Press::Down), None);
-        assert_eq!(s.shown(), Tally { score: -1, up: 0, down: 1, mine: Vote::Down });
-        let next = s.settle_ok(Tally { score: 1, up: 1, down: 0, mine: Vote::Up });
+        assert_eq!(
+            s.shown(),
+            Tally {
+                score: -1,
+                up: 0,
+                down: 1,
+                mine: Vote::Down
+            }
+        );
+        let next = s.settle_ok(Tally {
+            score: 1,
+            up: 1,
+            down: 0,
+            mine: Vote::Up,
+        });
         assert_eq!(next, Some(Vote::Down));
-        assert_eq!(s.shown(), Tally { score: -1, up: 0, down: 1, mine: Vote::Down });
-        assert_eq!(s.settle_ok(Tally { score: -1, up: 0, down: 1, mine: Vote::Down }), None);
+        assert_eq!(
+            s.shown(),
+            Tally {
+                score: -1,
+                up: 0,
+                down: 1,
+                mine: Vote::Down
+            }
+        );
+        assert_eq!(
+            s.settle_ok(Tally {
+                score: -1,
+                up: 0,
+                down: 1,
+                mine: Vote::Down
+            }),
+            None
+        );
     }
 
     #[test]
@@ -210,18 +304,35 @@ mod tests {
         s.press(Press::Up);
         s.press(Press::Up);
         s.press(Press::Up);
-        assert_eq!(s.settle_ok(Tally { score: 1, up: 1, down: 0, mine: Vote::Up }), None);
+        assert_eq!(
+            s.settle_ok(Tally {
+                score: 1,
+                up: 1,
+                down: 0,
+                mine: Vote::Up
+            }),
+            None
+        );
         assert_eq!(s.shown().mine, Vote::Up);
     }
 
     #[test]
     fn a_failure_also_drops_queued_presses() {
-        let start = Tally { score: 0, up: 0, down: 0, mine: Vote::None };
+        let start = Tally {
+            score: 0,
+            up: 0,
+            down: 0,
+            mine: Vote::None,
+        };
         let mut s = VoteState::new(start);
         s.press(Press::Up);
         s.press(Press::Down);
         s.settle_err();
         assert_eq!(s.shown(), start);
-        assert_eq!(s.press(Press::Down), Some(Vote::Down), "the next press is sent at once");
+        assert_eq!(
+            s.press(Press::Down),
+            Some(Vote::Down),
+            "the next press is sent at once"
+        );
     }
 }

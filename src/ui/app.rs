@@ -37,9 +37,15 @@ pub fn App(config: Config) -> impl IntoView {
         spawn_local(async move {
             let key = match key {
                 Ok(k) => k,
-                Err(why) => return status.set(Status::Failed(format!("Comments can't be shown on this page: {why}"))),
+                Err(why) => {
+                    return status.set(Status::Failed(format!(
+                        "Comments can't be shown on this page: {why}"
+                    )));
+                }
             };
-            let Some(backend) = state.backend() else { return };
+            let Some(backend) = state.backend() else {
+                return;
+            };
             match backend.load_thread(&key, None).await {
                 Ok(page) => {
                     state.tree.set(Tree::from_comments(page.comments));
@@ -106,9 +112,11 @@ fn LoadMore() -> impl IntoView {
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let load = move |_| {
-        let (Some(cursor), Some(backend), Some(config)) =
-            (state.next_cursor.get_untracked(), state.backend(), state.config.try_get_value())
-        else {
+        let (Some(cursor), Some(backend), Some(config)) = (
+            state.next_cursor.get_untracked(),
+            state.backend(),
+            state.config.try_get_value(),
+        ) else {
             return;
         };
         let Ok(key) = config.key else { return };

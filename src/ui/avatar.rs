@@ -25,7 +25,11 @@ pub fn Avatar(seed: String) -> impl IntoView {
 /// The arrow of a vote button, pointing up or down.
 #[component]
 pub fn Arrow(up: bool) -> impl IntoView {
-    let d = if up { "M8 3.5 13.5 10h-11z" } else { "M8 12.5 2.5 6h11z" };
+    let d = if up {
+        "M8 3.5 13.5 10h-11z"
+    } else {
+        "M8 12.5 2.5 6h11z"
+    };
     view! {
         <svg class="tb-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
             <path d=d fill="currentColor"></path>

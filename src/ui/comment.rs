@@ -143,7 +143,9 @@ fn votes_view(id: CommentId, start: Tally, author: &str, disabled: bool) -> impl
             let mut next = Some(first);
             while let Some(v) = next {
                 next = match backend.vote(&id, v).await {
-                    Ok(r) => votes.try_update(|s| s.settle_ok(Tally::confirmed(&r))).flatten(),
+                    Ok(r) => votes
+                        .try_update(|s| s.settle_ok(Tally::confirmed(&r)))
+                        .flatten(),
                     Err(e) => {
                         votes.update(VoteState::settle_err);
                         error.set(Some(vote_failed(&e)));
@@ -172,7 +174,13 @@ fn votes_view(id: CommentId, start: Tally, author: &str, disabled: bool) -> impl
 }
 
 /// One vote button; `aria-pressed` tells whether it is the reader's current vote.
-fn vote_button(which: Press, author: &str, votes: RwSignal<VoteState>, disabled: bool, press: Callback<Press>) -> impl IntoView {
+fn vote_button(
+    which: Press,
+    author: &str,
+    votes: RwSignal<VoteState>,
+    disabled: bool,
+    press: Callback<Press>,
+) -> impl IntoView {
     let (class, verb, vote) = match which {
         Press::Up => ("tb-action tb-vote tb-up", "Upvote", Vote::Up),
         Press::Down => ("tb-action tb-vote tb-down", "Downvote", Vote::Down),
@@ -204,14 +212,22 @@ fn replies_view(id: CommentId, depth: usize) -> impl IntoView {
     };
     let more = {
         let id = id.clone();
-        move || state.tree.with(|t| t.get(&id).and_then(|c| c.replies_cursor.clone()).map(|cur| (cur, t.unloaded_replies(&id))))
+        move || {
+            state.tree.with(|t| {
+                t.get(&id)
+                    .and_then(|c| c.replies_cursor.clone())
+                    .map(|cur| (cur, t.unloaded_replies(&id)))
+            })
+        }
     };
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let load_more = {
         let (id, more) = (id.clone(), more.clone());
         move |_| {
-            let (Some((cursor, _)), Some(backend)) = (more(), state.backend()) else { return };
+            let (Some((cursor, _)), Some(backend)) = (more(), state.backend()) else {
+                return;
+            };
             if loading.get_untracked() {
                 return;
             }

@@ -33,13 +33,21 @@ pub fn CommentForm(
     let busy = RwSignal::new(false);
     let textarea = NodeRef::<html::Textarea>::new();
     let is_reply = parent.is_some();
-    let submit_text = if is_reply { "Post reply" } else { "Post comment" };
+    let submit_text = if is_reply {
+        "Post reply"
+    } else {
+        "Post comment"
+    };
     let body_label = match &replying_to {
         Some(name) => format!("Reply to {name}"),
         None if is_reply => "Your reply".to_owned(),
         None => "Your comment".to_owned(),
     };
-    let placeholder = if is_reply { "Write a reply…" } else { "Join the discussion…" };
+    let placeholder = if is_reply {
+        "Write a reply…"
+    } else {
+        "Join the discussion…"
+    };
 
     if is_reply {
         // A reply form opens because the reader asked for it: put the cursor where they will type.
@@ -66,8 +74,11 @@ pub fn CommentForm(
                 return;
             }
         };
-        let (Some(backend), Some(pending_id), Some(config)) = (state.backend(), state.pending_id(), state.config.try_get_value())
-        else {
+        let (Some(backend), Some(pending_id), Some(config)) = (
+            state.backend(),
+            state.pending_id(),
+            state.config.try_get_value(),
+        ) else {
             return;
         };
         let Ok(thread) = config.key.clone() else {

@@ -38,7 +38,10 @@ pub struct ThreadState {
 /// The time now and the reader's zone (JS gives minutes west of UTC; `Zone` wants east).
 fn clock() -> (i64, Zone) {
     let now = js_sys::Date::new_0();
-    (now.get_time() as i64, Zone(-(now.get_timezone_offset() as i64)))
+    (
+        now.get_time() as i64,
+        Zone(-(now.get_timezone_offset() as i64)),
+    )
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -48,7 +51,9 @@ fn storage() -> Option<web_sys::Storage> {
 impl ThreadState {
     /// Fresh state for a page.
     pub fn new(backend: Rc<dyn Backend>, config: Config) -> Self {
-        let name = storage().and_then(|s| s.get_item(NAME_KEY).ok().flatten()).unwrap_or_default();
+        let name = storage()
+            .and_then(|s| s.get_item(NAME_KEY).ok().flatten())
+            .unwrap_or_default();
         ThreadState {
             backend: StoredValue::new_local(backend),
             config: StoredValue::new(config),
@@ -86,7 +91,11 @@ impl ThreadState {
     /// Remembers the name the reader posted under.
     pub fn remember_name(&self, name: &str) {
         if let Some(s) = storage() {
-            let _ = if name.is_empty() { s.remove_item(NAME_KEY) } else { s.set_item(NAME_KEY, name) };
+            let _ = if name.is_empty() {
+                s.remove_item(NAME_KEY)
+            } else {
+                s.set_item(NAME_KEY, name)
+            };
         }
     }
 }
