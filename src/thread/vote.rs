@@ -151,6 +151,15 @@ mod tests {
 
     const ALL: [Vote; 3] = [Vote::Down, Vote::None, Vote::Up];
 
+    fn t(score: i64, up: u64, down: u64, mine: Vote) -> Tally {
+        Tally {
+            score,
+            up,
+            down,
+            mine,
+        }
+    }
+
     /// A comment with 5 up and 2 down votes, one of which is the reader's `mine`.
     fn base(mine: Vote) -> Tally {
         Tally {
@@ -196,56 +205,22 @@ mod tests {
 
     #[test]
     fn a_vote_shows_at_once_and_the_servers_numbers_win() {
-        let mut s = VoteState::new(Tally {
-            score: 0,
-            up: 0,
-            down: 0,
-            mine: Vote::None,
-        });
+        let mut s = VoteState::new(t(0, 0, 0, Vote::None));
         assert_eq!(s.press(Press::Up), Some(Vote::Up));
-        assert_eq!(
-            s.shown(),
-            Tally {
-                score: 1,
-                up: 1,
-                down: 0,
-                mine: Vote::Up
-            }
-        );
+        assert_eq!(s.shown(), t(1, 1, 0, Vote::Up));
         assert!(s.busy());
         // Someone else voted meanwhile: the server's count is shown.
-        assert_eq!(
-            s.settle_ok(Tally {
-                score: 2,
-                up: 2,
-                down: 0,
-                mine: Vote::Up
-            }),
-            None
-        );
+        assert_eq!(s.settle_ok(t(2, 2, 0, Vote::Up)), None);
         assert_eq!(s.shown().score, 2);
         assert!(!s.busy());
     }
 
     #[test]
     fn a_failed_vote_rolls_back_to_the_confirmed_state() {
-        let start = Tally {
-            score: 4,
-            up: 4,
-            down: 0,
-            mine: Vote::Up,
-        };
+        let start = t(4, 4, 0, Vote::Up);
         let mut s = VoteState::new(start);
         assert_eq!(s.press(Press::Down), Some(Vote::Down));
-        assert_eq!(
-            s.shown(),
-            Tally {
-                score: 2,
-                up: 3,
-                down: 1,
-                mine: Vote::Down
-            }
-        );
+        assert_eq!(s.shown(), t(2, 3, 1, Vote::Down));
         s.settle_err();
         assert_eq!(s.shown(), start);
         assert!(!s.busy());
@@ -262,40 +237,11 @@ mod tests {
         );
         assert_eq!(s.shown().mine, Vote::None);
         assert_eq!(s.press(Press::Down), None);
-        assert_eq!(
-            s.shown(),
-            Tally {
-                score: -1,
-                up: 0,
-                down: 1,
-                mine: Vote::Down
-            }
-        );
-        let next = s.settle_ok(Tally {
-            score: 1,
-            up: 1,
-            down: 0,
-            mine: Vote::Up,
-        });
+        assert_eq!(s.shown(), t(-1, 0, 1, Vote::Down));
+        let next = s.settle_ok(t(1, 1, 0, Vote::Up));
         assert_eq!(next, Some(Vote::Down));
-        assert_eq!(
-            s.shown(),
-            Tally {
-                score: -1,
-                up: 0,
-                down: 1,
-                mine: Vote::Down
-            }
-        );
-        assert_eq!(
-            s.settle_ok(Tally {
-                score: -1,
-                up: 0,
-                down: 1,
-                mine: Vote::Down
-            }),
-            None
-        );
+        assert_eq!(s.shown(), t(-1, 0, 1, Vote::Down));
+        assert_eq!(s.settle_ok(t(-1, 0, 1, Vote::Down)), None);
     }
 
     #[test]
@@ -304,26 +250,13 @@ mod tests {
         s.press(Press::Up);
         s.press(Press::Up);
         s.press(Press::Up);
-        assert_eq!(
-            s.settle_ok(Tally {
-                score: 1,
-                up: 1,
-                down: 0,
-                mine: Vote::Up
-            }),
-            None
-        );
+        assert_eq!(s.settle_ok(t(1, 1, 0, Vote::Up)), None);
         assert_eq!(s.shown().mine, Vote::Up);
     }
 
     #[test]
     fn a_failure_also_drops_queued_presses() {
-        let start = Tally {
-            score: 0,
-            up: 0,
-            down: 0,
-            mine: Vote::None,
-        };
+        let start = t(0, 0, 0, Vote::None);
         let mut s = VoteState::new(start);
         s.press(Press::Up);
         s.press(Press::Down);
