@@ -5,7 +5,6 @@
 //! `TALKBACK_DIST` and `TALKBACK_SERVER_BIN`. Without them these tests fail instead of skipping,
 //! so a green run always means the browser tests ran.
 
-#[path = "../../xtask/src/server.rs"]
 mod server;
 
 use fantoccini::elements::{Element, ElementRef};
@@ -78,7 +77,7 @@ impl Harness {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=1200,900",
+                    "--disable-sync", "--no-first-run", "--hide-scrollbars", "--window-size=1200,900",
                     format!("--user-data-dir={}", profile.display()),
                 ]
             }

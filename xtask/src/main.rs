@@ -3,7 +3,6 @@
 mod build;
 mod demo;
 mod screenshot;
-mod server;
 mod test;
 mod tools;
 

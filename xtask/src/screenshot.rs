@@ -1,51 +1,23 @@
 //! `cargo xtask screenshot`: pictures of the demo's comment section for the README.
+//!
+//! The browser work lives in `tests/screenshot.rs` (an ignored test reusing the end-to-end
+//! harness), because WebDriver can scroll to the comments and wait for the widget, which
+//! Chromium's `--screenshot` flag cannot.
 
-use crate::server::Server;
 use crate::{Workspace, build, run_cmd, tools};
-use anyhow::{Context, Result};
-use std::fs;
-use std::process::Command;
+use anyhow::Result;
 
-/// (file name, window width, window height)
-const SHOTS: &[(&str, u32, u32)] =
-    &[("screenshot-desktop.png", 1200, 1500), ("screenshot-mobile.png", 360, 1400)];
-
-/// Builds, serves the seeded demo on a free port and screenshots it with headless Chromium.
+/// Builds the bundle and the server, then runs the screenshot test writing into `docs/`.
 pub fn run(ws: &Workspace) -> Result<()> {
     tools::ensure_browser()?;
     build::run(ws)?;
-    let bin = ws.build_server()?;
-
-    let dir = ws.target.join("screenshot");
-    if dir.exists() {
-        fs::remove_dir_all(&dir).with_context(|| format!("could not clear {}", dir.display()))?;
-    }
-    fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-    let server = Server::start(&bin, &dir.join("demo.db"), &ws.dist)?;
-
+    let server = ws.build_server()?;
     let docs = ws.root.join("docs");
-    fs::create_dir_all(&docs).with_context(|| format!("could not create {}", docs.display()))?;
-    for &(name, width, height) in SHOTS {
-        let out = docs.join(name);
-        // The fragment scrolls to the comments heading; virtual time lets the wasm boot and fetch.
-        run_cmd(Command::new(tools::CHROMIUM)
-            .args([
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--hide-scrollbars",
-                "--virtual-time-budget=8000",
-            ])
-            .arg(format!("--user-data-dir={}", dir.join(format!("profile-{width}")).display()))
-            .arg(format!("--window-size={width},{height}"))
-            .arg(format!("--screenshot={}", out.display()))
-            .arg(format!("{}/#comments", server.url)))?;
-        println!("xtask: wrote {}", out.display());
-    }
-    Ok(())
+    run_cmd(
+        ws.cargo()
+            .args(["test", "-p", "talkback", "--test", "screenshot", "--", "--ignored", "--nocapture"])
+            .env("TALKBACK_DIST", &ws.dist)
+            .env("TALKBACK_SERVER_BIN", &server)
+            .env("TALKBACK_SCREENSHOT_DIR", &docs),
+    )
 }

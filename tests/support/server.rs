@@ -1,7 +1,5 @@
 //! Starts `talkback-server` as a child process and waits until it listens.
 //!
-//! Plain std only: the end-to-end tests include this file too (`#[path]`), so the demo, the
-//! screenshots and the tests start the server the same way.
 
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
