@@ -17,15 +17,23 @@ struct Votes {
     down: bool,
 }
 
+/// Reads score and pressed states in one script, so a re-render cannot interleave.
 async fn votes(h: &Harness, id: &str) -> Votes {
-    let score = h.own_text(id, ".tb-score").await;
-    let score = score.parse().unwrap_or_else(|_| panic!("score of {id} is not a number: {score:?}"));
-    let pressed = |el: fantoccini::elements::Element| async move {
-        el.attr("aria-pressed").await.expect("aria-pressed is readable").as_deref() == Some("true")
-    };
-    let up = pressed(h.own(id, "button.tb-up").await).await;
-    let down = pressed(h.own(id, "button.tb-down").await).await;
-    Votes { score, up, down }
+    let found = h
+        .wait_js(
+            &format!("comment {id} shows its score and vote buttons"),
+            "const art = root.getElementById('comment-' + arguments[0]);
+             if (!art) return null;
+             const own = sel => [...art.querySelectorAll(sel)].find(el => el.closest('article') === art);
+             const score = own('.tb-score'), up = own('button.tb-up'), down = own('button.tb-down');
+             if (!score || !up || !down) return null;
+             return [score.textContent.trim(), up.getAttribute('aria-pressed'), down.getAttribute('aria-pressed')];",
+            vec![json!(id)],
+        )
+        .await;
+    let text = found[0].as_str().unwrap_or_default();
+    let score = text.parse().unwrap_or_else(|_| panic!("score of {id} is not a number: {text:?}"));
+    Votes { score, up: found[1] == json!("true"), down: found[2] == json!("true") }
 }
 
 /// Polls until the comment shows `want`; the UI may take a moment to (re)render.

@@ -169,12 +169,6 @@ impl Harness {
         self.element(found)
     }
 
-    /// Text of the first `selector` that belongs to comment `id` itself, trimmed.
-    pub async fn own_text(&self, id: &str, selector: &str) -> String {
-        let el = self.own(id, selector).await;
-        el.text().await.expect("element text").trim().to_owned()
-    }
-
     /// Turns an element returned by a script into a WebDriver element, so input is real input.
     pub fn element(&self, value: Json) -> Element {
         let id = value
