@@ -12,6 +12,10 @@ pub enum ErrorCode {
     ValidationFailed,
     /// A reader token is required or the one sent is unknown (401).
     Unauthorized,
+    /// The reader may not change this comment: it is someone else's (403).
+    Forbidden,
+    /// The comment's edit window has closed; it can no longer be edited or deleted (403).
+    EditWindowClosed,
     /// The comment or route does not exist (404).
     NotFound,
     /// The request body is larger than the limit (413).
@@ -34,6 +38,7 @@ impl ErrorCode {
             ErrorCode::BadRequest => 400,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden | ErrorCode::EditWindowClosed => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,

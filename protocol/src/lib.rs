@@ -10,10 +10,12 @@ pub mod error;
 pub mod key;
 pub mod limits;
 pub mod routes;
+pub mod sort;
 pub mod validate;
 pub mod wire;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use key::normalize_thread_key;
+pub use sort::{SortOrder, wilson_lower_bound};
 pub use validate::ValidationError;
 pub use wire::*;

@@ -22,3 +22,9 @@ pub const REPLIES_LIMIT_DEFAULT: u32 = 50;
 pub const COUNTS_MAX_KEYS: usize = 100;
 /// Longest comment id, in bytes.
 pub const COMMENT_ID_MAX_LEN: usize = 64;
+/// Default edit window: how long after posting a reader may edit or delete a comment, in seconds.
+pub const EDIT_WINDOW_DEFAULT_SECS: u64 = 900;
+/// Longest email address, in characters.
+pub const EMAIL_MAX_CHARS: usize = 254;
+/// Longest idempotency key of a post, in bytes.
+pub const CLIENT_TOKEN_MAX_LEN: usize = 64;

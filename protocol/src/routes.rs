@@ -10,6 +10,12 @@ pub const COMMENTS: &str = "/api/v1/comments";
 pub const REPLIES: &str = "/api/v1/comments/{id}/replies";
 /// `PUT`: set the reader's vote on a comment.
 pub const VOTE: &str = "/api/v1/comments/{id}/vote";
+/// `PATCH`: edit the reader's own comment; `DELETE`: delete it (both within the edit window).
+pub const COMMENT: &str = "/api/v1/comments/{id}";
+/// `GET ?sort=&replies=`: a comment with its ancestors and its replies, for permalinks.
+pub const CONTEXT: &str = "/api/v1/comments/{id}/context";
+/// `POST`: render a comment body exactly as it would be stored, without storing it.
+pub const PREVIEW: &str = "/api/v1/preview";
 /// `POST`: comment counts for a list of thread keys.
 pub const COUNTS: &str = "/api/v1/counts";
 
@@ -21,6 +27,10 @@ pub const ALL: &[(&str, &str)] = &[
     ("get", REPLIES),
     ("put", VOTE),
     ("post", COUNTS),
+    ("patch", COMMENT),
+    ("delete", COMMENT),
+    ("get", CONTEXT),
+    ("post", PREVIEW),
 ];
 
 /// Fills the `{id}` parameter of a route with a comment id.

@@ -33,6 +33,10 @@ pub enum ValidationError {
     LimitOutOfRange { min: u32, max: u32 },
     /// Too many thread keys in one counts request (or none).
     CountsKeys { max: usize },
+    /// The email address is not one.
+    EmailInvalid,
+    /// The idempotency key is empty, too long or not URL-safe.
+    ClientTokenInvalid,
 }
 
 impl fmt::Display for ValidationError {
@@ -52,6 +56,14 @@ impl fmt::Display for ValidationError {
             Self::UrlInvalid => write!(f, "The article URL must be an http or https URL of at most {URL_MAX_CHARS} characters."),
             Self::LimitOutOfRange { min, max } => write!(f, "limit must be between {min} and {max}."),
             Self::CountsKeys { max } => write!(f, "Ask for the counts of 1 to {max} threads at a time."),
+            Self::EmailInvalid => write!(
+                f,
+                "The email address does not look right: it needs one @, no spaces and at most {EMAIL_MAX_CHARS} characters."
+            ),
+            Self::ClientTokenInvalid => write!(
+                f,
+                "client_token must be 1 to {CLIENT_TOKEN_MAX_LEN} characters of A-Z a-z 0-9 - _."
+            ),
         }
     }
 }
@@ -73,6 +85,10 @@ pub struct ValidComment {
     pub title: Option<String>,
     /// Trimmed URL, if any.
     pub url: Option<String>,
+    /// Trimmed email address, if any.
+    pub email: Option<String>,
+    /// Idempotency key, if any.
+    pub client_token: Option<String>,
 }
 
 /// Checks a comment body against the limits; returns it trimmed.
@@ -103,6 +119,36 @@ pub fn author(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
     Ok(Some(name.to_owned()))
 }
 
+/// Checks an optional email address; empty means none.
+///
+/// Deliberately loose (one `@` with text on both sides, no whitespace): only a sent mail can
+/// prove an address, and a stricter rule would refuse real ones.
+pub fn email(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let email = raw.unwrap_or_default().trim();
+    if email.is_empty() {
+        return Ok(None);
+    }
+    let ok = email.chars().count() <= EMAIL_MAX_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
+    if !ok {
+        return Err(ValidationError::EmailInvalid);
+    }
+    Ok(Some(email.to_owned()))
+}
+
+/// Checks an optional idempotency key (not trimmed: it is machine-made and compared exactly).
+pub fn client_token(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let Some(token) = raw else { return Ok(None) };
+    let ok = !token.is_empty()
+        && token.len() <= CLIENT_TOKEN_MAX_LEN
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(ValidationError::ClientTokenInvalid);
+    }
+    Ok(Some(token.to_owned()))
+}
+
 /// Checks a whole new comment.
 pub fn new_comment(c: &NewComment) -> Result<ValidComment, ValidationError> {
     let title = match c.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -130,6 +176,8 @@ pub fn new_comment(c: &NewComment) -> Result<ValidComment, ValidationError> {
         body: body(&c.body)?,
         title,
         url,
+        email: email(c.email.as_deref())?,
+        client_token: client_token(c.client_token.as_deref())?,
     })
 }
 
@@ -176,6 +224,30 @@ mod tests {
         assert_eq!(new_comment(&c), Err(ValidationError::UrlInvalid));
         c.url = Some("https://example.com/a".into());
         assert_eq!(new_comment(&c).unwrap().url.as_deref(), Some("https://example.com/a"));
+    }
+
+    #[test]
+    fn emails_are_checked_loosely_and_empty_means_none() {
+        assert_eq!(email(Some(" ada@example.org ")), Ok(Some("ada@example.org".into())));
+        assert_eq!(email(Some("  ")), Ok(None));
+        assert_eq!(email(None), Ok(None));
+        for bad in ["ada", "@example.org", "ada@", "a b@example.org", "a@b@c"] {
+            assert_eq!(email(Some(bad)), Err(ValidationError::EmailInvalid), "{bad}");
+        }
+        let long = format!("{}@example.org", "a".repeat(EMAIL_MAX_CHARS));
+        assert_eq!(email(Some(&long)), Err(ValidationError::EmailInvalid));
+    }
+
+    #[test]
+    fn client_tokens_are_url_safe_and_short() {
+        assert_eq!(client_token(Some("k-1_Z")), Ok(Some("k-1_Z".into())));
+        assert_eq!(client_token(None), Ok(None));
+        for bad in ["", "a b", "ä", &"x".repeat(CLIENT_TOKEN_MAX_LEN + 1)] {
+            assert_eq!(client_token(Some(bad)), Err(ValidationError::ClientTokenInvalid), "{bad}");
+        }
+        let mut c = comment("hi");
+        c.client_token = Some("no/slash".into());
+        assert_eq!(new_comment(&c), Err(ValidationError::ClientTokenInvalid));
     }
 
     #[test]

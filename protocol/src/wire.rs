@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::limits::COMMENT_ID_MAX_LEN;
+use crate::sort::SortOrder;
 
 /// A comment id: 1–64 URL-safe characters (ASCII letters, digits, `-`, `_`). Opaque to clients.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -134,6 +135,11 @@ pub struct Comment {
     pub deleted: bool,
     /// Present when more direct replies exist than were sent: fetch them from the replies route.
     pub replies_cursor: Option<Cursor>,
+    /// When the comment was last edited, RFC 3339 in UTC; `null` if never.
+    pub edited_at: Option<String>,
+    /// Until when the requesting reader may edit or delete it, RFC 3339 in UTC. Present only on
+    /// the reader's own, not deleted comments while the edit window is open.
+    pub editable_until: Option<String>,
 }
 
 /// Response of `GET /api/v1/thread`.
@@ -165,8 +171,10 @@ pub struct ThreadQuery {
     pub limit: Option<u32>,
     /// Direct replies sent under each comment (0–100, default 50).
     pub replies: Option<u32>,
-    /// Cursor from a previous page's `next_cursor`.
+    /// Cursor from a previous page's `next_cursor` (made for the same sort order).
     pub cursor: Option<String>,
+    /// Order of comments and of replies within their parent (default best).
+    pub sort: Option<SortOrder>,
 }
 
 /// Query of `GET /api/v1/comments/{id}/replies`.
@@ -176,6 +184,29 @@ pub struct RepliesQuery {
     pub limit: Option<u32>,
     /// Cursor from the comment's `replies_cursor` or a previous page's `next_cursor`.
     pub cursor: Option<String>,
+    /// Order of the replies (default best); must be the order the cursor was made for.
+    pub sort: Option<SortOrder>,
+}
+
+/// Query of `GET /api/v1/comments/{id}/context`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextQuery {
+    /// Order of the target's replies (default best).
+    pub sort: Option<SortOrder>,
+    /// Direct replies sent under the target and each of its replies (0–100, default 50).
+    pub replies: Option<u32>,
+}
+
+/// Response of `GET /api/v1/comments/{id}/context`: what a permalink needs to show a comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextPage {
+    /// The thread the comment belongs to.
+    pub thread: ThreadInfo,
+    /// The comment the permalink points at.
+    pub target: CommentId,
+    /// Its ancestors root first (without their other replies), then the target, then the
+    /// target's replies as in a thread page: flat, every parent before its replies.
+    pub comments: Vec<Comment>,
 }
 
 /// Body of `POST /api/v1/comments`.
@@ -197,6 +228,34 @@ pub struct NewComment {
     /// Article URL (http or https), stored when the thread is created.
     #[serde(default)]
     pub url: Option<String>,
+    /// Email for reply notifications; stored, never sent back by any route.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Idempotency key (1–64 URL-safe characters): a repeated post with the same key by the same
+    /// reader creates nothing and answers 200 with the comment the first post created.
+    #[serde(default)]
+    pub client_token: Option<String>,
+}
+
+/// Body of `PATCH /api/v1/comments/{id}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditComment {
+    /// The new markdown body (1–10,000 characters).
+    pub body: String,
+}
+
+/// Body of `POST /api/v1/preview`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRequest {
+    /// Markdown body (1–10,000 characters).
+    pub body: String,
+}
+
+/// Response of `POST /api/v1/preview`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    /// The sanitized HTML the body would be stored as.
+    pub body_html: String,
 }
 
 /// Body of `PUT /api/v1/comments/{id}/vote`.

@@ -182,6 +182,8 @@ fn comment(all_some: bool) -> Comment {
         reply_count: 7,
         deleted: false,
         replies_cursor: all_some.then(|| Cursor("djE6MTIzOmM0Mg".to_owned())),
+        edited_at: all_some.then(|| "2026-11-24T08:20:00Z".to_owned()),
+        editable_until: all_some.then(|| "2026-11-24T08:30:00Z".to_owned()),
     }
 }
 
@@ -203,7 +205,7 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
         (
             "ThreadPage",
             to_json(&ThreadPage {
-                thread,
+                thread: thread.clone(),
                 comments: vec![comment(true), comment(false)],
                 next_cursor: next_cursor(all_some),
             }),
@@ -221,8 +223,22 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
                 body: "*Hello*".to_owned(),
                 title: all_some.then(|| "A story".to_owned()),
                 url: all_some.then(|| "https://news.example/story".to_owned()),
+                email: all_some.then(|| "tom@example.org".to_owned()),
+                client_token: all_some.then(|| "p-7Hq2x".to_owned()),
             }),
         ),
+        ("EditComment", to_json(&EditComment { body: "*Hello*, edited".to_owned() })),
+        (
+            "ContextPage",
+            to_json(&ContextPage {
+                thread: thread.clone(),
+                target: id("c_42-x"),
+                comments: vec![comment(true), comment(all_some)],
+            }),
+        ),
+        ("PreviewRequest", to_json(&PreviewRequest { body: "*Hello*".to_owned() })),
+        ("Preview", to_json(&Preview { body_html: "<p><em>Hello</em></p>".to_owned() })),
+        ("SortOrder", to_json(&SortOrder::Newest)),
         ("VoteRequest", to_json(&VoteRequest { value: Vote::Up })),
         (
             "VoteResult",
@@ -254,6 +270,8 @@ fn request_parsers() -> Vec<(&'static str, Parses)> {
         ("NewComment", parses::<NewComment>),
         ("VoteRequest", parses::<VoteRequest>),
         ("CountsRequest", parses::<CountsRequest>),
+        ("EditComment", parses::<EditComment>),
+        ("PreviewRequest", parses::<PreviewRequest>),
     ]
 }
 
@@ -323,6 +341,10 @@ fn each_route_takes_and_returns_the_right_types() {
         ("get", routes::REPLIES, None, "200", "RepliesPage"),
         ("put", routes::VOTE, Some("VoteRequest"), "200", "VoteResult"),
         ("post", routes::COUNTS, Some("CountsRequest"), "200", "CountsResponse"),
+        ("patch", routes::COMMENT, Some("EditComment"), "200", "Comment"),
+        ("delete", routes::COMMENT, None, "204", ""),
+        ("get", routes::CONTEXT, None, "200", "ContextPage"),
+        ("post", routes::PREVIEW, Some("PreviewRequest"), "200", "Preview"),
     ];
     assert_eq!(table.len(), routes::ALL.len(), "a route was added: say what it takes and returns");
     for (method, path, request, status, response) in table {
@@ -337,8 +359,12 @@ fn each_route_takes_and_returns_the_right_types() {
             .filter(|s| s.starts_with('2'))
             .collect();
         assert_eq!(ok, vec![*status], "{method} {path}: success statuses");
-        let schema_ref = at(op, &format!("/responses/{status}/content/application~1json/schema/$ref"));
-        assert_eq!(schema_ref, &json!(format!("#/components/schemas/{response}")), "{method} {path}");
+        if response.is_empty() {
+            assert!(at(op, &format!("/responses/{status}")).get("content").is_none(), "{method} {path}: no body");
+        } else {
+            let schema_ref = at(op, &format!("/responses/{status}/content/application~1json/schema/$ref"));
+            assert_eq!(schema_ref, &json!(format!("#/components/schemas/{response}")), "{method} {path}");
+        }
         let needs_token = op.pointer("/responses/401").is_some();
         let security = at(op, "/security").as_array().expect("security is a list");
         assert_eq!(
@@ -441,13 +467,24 @@ fn query_parameters_match_the_query_types() {
     let cases = [
         (
             routes::THREAD,
-            to_json(&ThreadQuery { key: "k".into(), limit: Some(7), replies: Some(0), cursor: Some("c".into()) }),
+            to_json(&ThreadQuery {
+                key: "k".into(),
+                limit: Some(7),
+                replies: Some(0),
+                cursor: Some("c".into()),
+                sort: Some(SortOrder::Oldest),
+            }),
             to_json(&ThreadQuery::default()),
         ),
         (
             routes::REPLIES,
-            to_json(&RepliesQuery { limit: Some(100), cursor: Some("c".into()) }),
+            to_json(&RepliesQuery { limit: Some(100), cursor: Some("c".into()), sort: Some(SortOrder::Best) }),
             to_json(&RepliesQuery::default()),
+        ),
+        (
+            routes::CONTEXT,
+            to_json(&ContextQuery { sort: Some(SortOrder::Newest), replies: Some(3) }),
+            to_json(&ContextQuery::default()),
         ),
     ];
     for (path, full, none) in cases {
@@ -476,6 +513,8 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
             ErrorCode::BadRequest
             | ErrorCode::ValidationFailed
             | ErrorCode::Unauthorized
+            | ErrorCode::Forbidden
+            | ErrorCode::EditWindowClosed
             | ErrorCode::NotFound
             | ErrorCode::PayloadTooLarge
             | ErrorCode::UnsupportedMediaType
@@ -488,6 +527,8 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
         ErrorCode::BadRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::EditWindowClosed,
         ErrorCode::NotFound,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
@@ -531,6 +572,9 @@ fn limits_in_the_document_are_the_protocol_constants() {
         ("REPLIES_LIMIT_DEFAULT", u64::from(REPLIES_LIMIT_DEFAULT)),
         ("COUNTS_MAX_KEYS", COUNTS_MAX_KEYS as u64),
         ("COMMENT_ID_MAX_LEN", COMMENT_ID_MAX_LEN as u64),
+        ("EDIT_WINDOW_DEFAULT_SECS", EDIT_WINDOW_DEFAULT_SECS),
+        ("EMAIL_MAX_CHARS", EMAIL_MAX_CHARS as u64),
+        ("CLIENT_TOKEN_MAX_LEN", CLIENT_TOKEN_MAX_LEN as u64),
     ]
     .into_iter()
     .collect();
@@ -559,6 +603,13 @@ fn limits_in_the_document_are_the_protocol_constants() {
         ("CountsRequest maxItems", s("CountsRequest", "/properties/threads/maxItems"), n(COUNTS_MAX_KEYS)),
         ("CountsRequest minItems", s("CountsRequest", "/properties/threads/minItems"), Some(1)),
         ("CommentId maxLength", s("CommentId", "/maxLength"), n(COMMENT_ID_MAX_LEN)),
+        ("NewComment email maxLength", s("NewComment", "/properties/email/maxLength"), n(EMAIL_MAX_CHARS)),
+        ("NewComment client_token maxLength", s("NewComment", "/properties/client_token/maxLength"), n(CLIENT_TOKEN_MAX_LEN)),
+        ("NewComment client_token minLength", s("NewComment", "/properties/client_token/minLength"), Some(1)),
+        ("EditComment body maxLength", s("EditComment", "/properties/body/maxLength"), n(BODY_MAX_CHARS)),
+        ("EditComment body minLength", s("EditComment", "/properties/body/minLength"), Some(1)),
+        ("PreviewRequest body maxLength", s("PreviewRequest", "/properties/body/maxLength"), n(BODY_MAX_CHARS)),
+        ("PreviewRequest body minLength", s("PreviewRequest", "/properties/body/minLength"), Some(1)),
     ];
     for (what, yaml, rust) in expectations {
         assert_eq!(yaml, rust, "{what}");
@@ -573,6 +624,7 @@ fn limits_in_the_document_are_the_protocol_constants() {
         (routes::THREAD, "limit", 1, PAGE_LIMIT_DEFAULT),
         (routes::THREAD, "replies", 0, REPLIES_LIMIT_DEFAULT),
         (routes::REPLIES, "limit", 1, REPLIES_LIMIT_DEFAULT),
+        (routes::CONTEXT, "replies", 0, REPLIES_LIMIT_DEFAULT),
     ];
     for (path, name, min, default) in paging {
         let p = query_param(&doc, "get", path, name);

@@ -126,6 +126,8 @@ pub fn present(secret: &str, row: CommentRow, slot: &Slot) -> Option<Comment> {
             reply_count: slot.reply_count,
             deleted: true,
             replies_cursor,
+            edited_at: None,
+            editable_until: None,
         });
     }
     let score = i64::try_from(row.upvotes).unwrap_or(i64::MAX)
@@ -144,5 +146,7 @@ pub fn present(secret: &str, row: CommentRow, slot: &Slot) -> Option<Comment> {
         reply_count: slot.reply_count,
         deleted: false,
         replies_cursor,
+        edited_at: None,
+        editable_until: None,
     })
 }
