@@ -2,6 +2,7 @@
 //!
 //! Run through `cargo xtask test`, which builds what these need and says where it is.
 
+#[allow(dead_code)]
 mod support;
 
 use serde_json::{Value as Json, json};
@@ -49,53 +50,19 @@ async fn wait_votes(h: &Harness, id: &str, want: Votes, when: &str) {
     }
 }
 
-/// Id (without the `comment-` prefix) of the first visible comment matching `selector`.
-async fn comment_id(h: &Harness, selector: &str) -> String {
-    let id = h
-        .js("return root.querySelector(arguments[0])?.id ?? null;", vec![json!(selector)])
-        .await;
-    let id = id.as_str().unwrap_or_else(|| panic!("no comment matches {selector}"));
-    id.strip_prefix("comment-").unwrap_or_else(|| panic!("article id {id:?} lacks `comment-`")).to_owned()
-}
+/// Deepest `data-depth` rendered inline; deeper replies are behind "Continue this thread".
+const MAX_INLINE_DEPTH: i64 = 6;
 
-/// The top-level form (the one not inside any comment), as a selector-scoped element lookup.
-async fn top_form_field(h: &Harness, selector: &str) -> fantoccini::elements::Element {
-    let found = h
-        .wait_js(
-            &format!("the top-level form has `{selector}`"),
-            "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
-             return form ? form.querySelector(arguments[0]) : null;",
-            vec![json!(selector)],
-        )
-        .await;
-    h.element(found)
-}
-
-/// A comment as shown: article id, depth, parent article id, body text.
-struct Shown {
-    depth: i64,
-    parent: Option<String>,
-    body: String,
-}
-
-/// Waits for the comment whose body contains `text`.
-async fn wait_for_comment_with(h: &Harness, text: &str) -> Shown {
-    let found = h
-        .wait_js(
-            &format!("a comment with body {text:?} is shown"),
-            "const art = [...root.querySelectorAll('article.tb-comment')].find(a =>
-                 [...a.querySelectorAll('.tb-body')].some(b => b.closest('article') === a
-                     && b.textContent.includes(arguments[0])));
-             return art ? [art.id, Number(art.dataset.depth),
-                           art.parentElement?.closest('article')?.id ?? null,
-                           art.querySelector('.tb-body').textContent] : null;",
-            vec![json!(text)],
-        )
-        .await;
-    let depth = found[1].as_i64().expect("numeric data-depth");
-    let parent = found[2].as_str().map(str::to_owned);
-    let body = found[3].as_str().unwrap_or_default().to_owned();
-    Shown { depth, parent, body }
+/// Whether comment `id` is a descendant of `root`, given each comment's parent.
+fn is_below(id: &str, root: &str, parent_of: &HashMap<String, Option<String>>) -> bool {
+    let mut cur = parent_of.get(id).cloned().flatten();
+    while let Some(p) = cur {
+        if p == root {
+            return true;
+        }
+        cur = parent_of.get(&p).cloned().flatten();
+    }
+    false
 }
 
 fn count_text(n: u64) -> String {
@@ -107,7 +74,7 @@ fn count_text(n: u64) -> String {
 }
 
 #[tokio::test]
-async fn seeded_thread_renders_with_its_full_nesting() {
+async fn seeded_thread_renders_six_levels_inline_and_continues_deeper_ones_in_place() {
     let h = Harness::start().await;
     h.open_demo().await;
 
@@ -138,7 +105,9 @@ async fn seeded_thread_renders_with_its_full_nesting() {
         )
         .await;
     let rendered = rendered.as_array().expect("rendered list");
-    assert_eq!(rendered.len(), api.len(), "every comment the API sends is rendered once");
+    let inline: Vec<&str> =
+        api.iter().filter_map(|c| c["id"].as_str()).filter(|id| depth_of(id) <= MAX_INLINE_DEPTH).collect();
+    assert_eq!(rendered.len(), inline.len(), "every comment the API sends down to depth 6 is rendered once");
 
     let mut deepest = 0;
     for row in rendered {
@@ -155,7 +124,36 @@ async fn seeded_thread_renders_with_its_full_nesting() {
         assert_eq!(depth, depth_of(id), "data-depth of {id}");
         deepest = deepest.max(depth);
     }
-    assert!(deepest >= 6, "the demo thread nests at least 7 levels deep, deepest shown is {deepest}");
+    assert_eq!(deepest, MAX_INLINE_DEPTH, "six levels of replies are shown inline");
+
+    // Deeper replies hide behind "Continue this thread", which shows that comment as the root.
+    let (deep, deep_replies): (Vec<&str>, usize) = {
+        let cut: Vec<&str> = api
+            .iter()
+            .filter(|c| c["reply_count"].as_u64().unwrap_or(0) > 0)
+            .filter_map(|c| c["id"].as_str())
+            .filter(|id| depth_of(id) == MAX_INLINE_DEPTH)
+            .collect();
+        let below = cut.first().map_or(0, |root| {
+            api.iter().filter_map(|c| c["id"].as_str()).filter(|id| is_below(id, root, &parent_of)).count()
+        });
+        (cut, below)
+    };
+    let first = *deep.first().expect("the demo thread nests deeper than six levels");
+    for id in &deep {
+        let text = h.own(id, "button.tb-continue").await.text().await.expect("button text");
+        assert_eq!(text.trim(), "Continue this thread →", "comment {id} at depth 6 has replies");
+    }
+    h.own(first, "button.tb-continue").await.click().await.expect("click Continue this thread");
+    let view = "const arts = [...root.querySelectorAll('article.tb-comment')];
+         const back = root.querySelector('button.tb-back');
+         return [arts.length, arts[0]?.id ?? null, arts[0]?.dataset.depth ?? null,
+                 back ? back.textContent.trim() : null];";
+    let want = json!([deep_replies + 1, format!("comment-{first}"), "0", "← Back to the full thread"]);
+    h.wait_js_eq("the continued thread is shown as its own root", view, vec![], want).await;
+    h.widget("button.tb-back").await.click().await.expect("click Back");
+    let want = json!([inline.len(), rendered[0][0], "0", null]);
+    h.wait_js_eq("the full thread is back", view, vec![], want).await;
 
     let count = page["thread"]["comment_count"].as_u64().expect("comment_count");
     let header = h.widget(".tb-count").await.text().await.expect("header text");
@@ -166,7 +164,7 @@ async fn seeded_thread_renders_with_its_full_nesting() {
 async fn a_reply_five_levels_deep_lands_under_its_parent_and_survives_a_reload() {
     let h = Harness::start().await;
     h.open_demo().await;
-    let parent = comment_id(&h, "article.tb-comment[data-depth=\"5\"]:not(.tb-deleted)").await;
+    let parent = h.comment_id("article.tb-comment[data-depth=\"5\"]:not(.tb-deleted)").await;
 
     h.own(&parent, "button.tb-reply").await.click().await.expect("click Reply");
     let has_name = h
@@ -187,12 +185,12 @@ async fn a_reply_five_levels_deep_lands_under_its_parent_and_survives_a_reload()
     h.own(&parent, "form.tb-form button[type=submit]").await.click().await.expect("submit");
 
     let want_parent = Some(format!("comment-{parent}"));
-    let shown = wait_for_comment_with(&h, body).await;
+    let shown = h.comment_with(body).await;
     assert_eq!((shown.depth, shown.parent), (6, want_parent.clone()), "reply placement before reload");
     h.wait_requests("/api/v1/comments", 1).await;
 
     h.reload().await;
-    let shown = wait_for_comment_with(&h, body).await;
+    let shown = h.comment_with(body).await;
     assert_eq!((shown.depth, shown.parent), (6, want_parent), "reply placement after reload");
 }
 
@@ -200,7 +198,7 @@ async fn a_reply_five_levels_deep_lands_under_its_parent_and_survives_a_reload()
 async fn an_up_vote_is_kept_withdrawn_on_second_click_and_can_become_a_down_vote() {
     let h = Harness::start().await;
     h.open_demo().await;
-    let id = comment_id(&h, "article.tb-comment[data-depth=\"0\"]:not(.tb-deleted)").await;
+    let id = h.comment_id("article.tb-comment[data-depth=\"0\"]:not(.tb-deleted)").await;
     let start = votes(&h, &id).await;
     assert!(!start.up && !start.down, "a new reader has no votes: {start:?}");
     let s0 = start.score;
@@ -233,18 +231,15 @@ async fn markup_in_a_comment_is_shown_as_text_and_never_runs() {
     let h = Harness::start().await;
     h.open_demo().await;
 
-    top_form_field(&h, "input[name=author]").await.send_keys("Mallory").await.expect("type name");
-    top_form_field(&h, "textarea[name=body]").await.send_keys(ATTACK).await.expect("type body");
-    top_form_field(&h, "button[type=submit]").await.click().await.expect("submit");
+    h.top_form("input[name=author]").await.send_keys("Mallory").await.expect("type name");
+    h.top_form("textarea[name=body]").await.send_keys(ATTACK).await.expect("type body");
+    h.top_form("button[type=submit]").await.click().await.expect("submit");
 
     for when in ["after posting", "after reloading"] {
-        let text = wait_for_comment_with(&h, r#"onerror="window.__xss=1""#).await.body;
+        let text = h.comment_with(r#"onerror="window.__xss=1""#).await.body;
         assert!(text.contains("<img src=x") && text.contains("<script>"), "{when}: body text is {text:?}");
         let live = h
-            .js(
-                "return root.querySelectorAll('.tb-body img, .tb-body script, script, img[src=x]').length;",
-                vec![],
-            )
+            .js("return root.querySelectorAll('.tb-body img, .tb-body script, script, img[src=x]').length;", vec![])
             .await;
         assert_eq!(live, json!(0), "{when}: no img or script element exists in the widget");
         // Give an onerror handler, had one been created, time to fire.
@@ -262,7 +257,7 @@ async fn markup_in_a_comment_is_shown_as_text_and_never_runs() {
 async fn a_dead_server_rolls_back_votes_and_keeps_the_typed_comment() {
     let mut h = Harness::start().await;
     h.open_demo().await;
-    let id = comment_id(&h, "article.tb-comment[data-depth=\"0\"]:not(.tb-deleted)").await;
+    let id = h.comment_id("article.tb-comment[data-depth=\"0\"]:not(.tb-deleted)").await;
     let before = votes(&h, &id).await;
     h.stop_server();
 
@@ -278,11 +273,11 @@ async fn a_dead_server_rolls_back_votes_and_keeps_the_typed_comment() {
     wait_votes(&h, &id, before, "after a failed vote").await;
 
     let text = "This comment cannot reach the server.";
-    top_form_field(&h, "textarea[name=body]").await.send_keys(text).await.expect("type body");
-    top_form_field(&h, "button[type=submit]").await.click().await.expect("submit");
-    let error = top_form_field(&h, ".tb-form-error[role=alert]").await;
+    h.top_form("textarea[name=body]").await.send_keys(text).await.expect("type body");
+    h.top_form("button[type=submit]").await.click().await.expect("submit");
+    let error = h.top_form(".tb-form-error[role=alert]").await;
     let message = error.text().await.expect("error text");
     assert!(!message.trim().is_empty(), "the post error says something");
-    let kept = top_form_field(&h, "textarea[name=body]").await.prop("value").await.expect("value");
+    let kept = h.top_form("textarea[name=body]").await.prop("value").await.expect("value");
     assert_eq!(kept.as_deref(), Some(text), "the typed comment stays in the textarea");
 }

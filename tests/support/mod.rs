@@ -5,15 +5,17 @@
 //! `TALKBACK_DIST` and `TALKBACK_SERVER_BIN`. Without them these tests fail instead of skipping,
 //! so a green run always means the browser tests ran.
 
+pub mod api;
 mod server;
 
+use api::Api;
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value as Json, json};
 use server::Server;
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -51,12 +53,23 @@ pub struct Harness {
 impl Harness {
     /// Starts a freshly seeded server and a headless Chromium session.
     pub async fn start() -> Harness {
+        Harness::start_with(&[]).await
+    }
+
+    /// Like [`Harness::start`], passing `server_args` (e.g. `["--edit-window", "5"]`) to the server.
+    ///
+    /// The server serves the built bundle together with the test pages in `tests/pages/`, so
+    /// `/thread.html` and friends sit next to the demo article.
+    pub async fn start_with(server_args: &[&str]) -> Harness {
         let dist = env_path("TALKBACK_DIST");
         let server_bin = env_path("TALKBACK_SERVER_BIN");
         let permit = Permit::acquire();
         let tmp = tempfile::tempdir().expect("a temp dir for the database and browser profile");
+        let site = tmp.path().join("site");
+        copy_dir(&dist, &site);
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages"), &site);
 
-        let server = Server::start(&server_bin, &tmp.path().join("talkback.db"), &dist)
+        let server = Server::start(&server_bin, &tmp.path().join("talkback.db"), &site, server_args)
             .unwrap_or_else(|e| panic!("{e}; run `cargo xtask test`"));
         let base = server.url.clone();
         let driver_port = free_port();
@@ -98,10 +111,31 @@ impl Harness {
         self.wait_for_thread().await;
     }
 
+    /// Opens `path` (may carry a query and a `#fragment`) on the server and waits until the
+    /// widget has loaded its thread, which may be empty.
+    pub async fn open(&self, path: &str) {
+        let url = format!("{}{path}", self.base);
+        self.client.goto(&url).await.unwrap_or_else(|e| panic!("{url} loads: {e}"));
+        self.wait_js(
+            "the widget has loaded its thread (a .tb-count header, no .tb-loading)",
+            "return !!root && !!root.querySelector('.tb-count') && !root.querySelector('.tb-loading');",
+            vec![],
+        )
+        .await;
+    }
+
     /// Reloads the page and waits until the widget has rendered the thread again.
     pub async fn reload(&self) {
         self.client.refresh().await.expect("the page reloads");
         self.wait_for_thread().await;
+    }
+
+    /// Runs `work` with a fresh API reader off the async runtime (it blocks on plain sockets).
+    pub async fn seed<T: Send + 'static>(&self, work: impl FnOnce(&Api) -> T + Send + 'static) -> T {
+        let base = self.base.clone();
+        tokio::task::spawn_blocking(move || work(&Api::new_reader(&base)))
+            .await
+            .unwrap_or_else(|e| panic!("seeding through the API failed: {e}"))
     }
 
     async fn wait_for_thread(&self) {
@@ -128,15 +162,31 @@ impl Harness {
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
             let value = self.js(body, args.clone()).await;
-            let truthy = !matches!(&value, Json::Null | Json::Bool(false))
-                && value != json!(0)
-                && value != json!("");
+            let truthy = !matches!(&value, Json::Null | Json::Bool(false)) && value != json!(0) && value != json!("");
             if truthy {
                 return value;
             }
             if Instant::now() > deadline {
                 let html = self.widget_html().await;
                 panic!("timed out after {UI_TIMEOUT:?} waiting until {what}; last value {value}\nwidget: {html}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Polls `body` until it returns exactly `want`; on timeout the panic shows the last value.
+    pub async fn wait_js_eq(&self, what: &str, body: &str, args: Vec<Json>, want: Json) {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let value = self.js(body, args.clone()).await;
+            if value == want {
+                return;
+            }
+            if Instant::now() > deadline {
+                let html = self.widget_html().await;
+                panic!(
+                    "timed out after {UI_TIMEOUT:?} waiting until {what}\n  shown: {value}\n wanted: {want}\nwidget: {html}"
+                );
             }
             tokio::time::sleep(POLL).await;
         }
@@ -167,6 +217,55 @@ impl Harness {
             )
             .await;
         self.element(found)
+    }
+
+    /// Id (without the `comment-` prefix) of the first comment matching `selector`.
+    pub async fn comment_id(&self, selector: &str) -> String {
+        let id = self
+            .wait_js(
+                &format!("a comment matches `{selector}`"),
+                "return root.querySelector(arguments[0])?.id ?? null;",
+                vec![json!(selector)],
+            )
+            .await;
+        let id = id.as_str().unwrap_or_else(|| panic!("the comment matching {selector} has id {id}"));
+        id.strip_prefix("comment-").unwrap_or_else(|| panic!("article id {id:?} lacks `comment-`")).to_owned()
+    }
+
+    /// `selector` inside the top-level form (the one not inside any comment).
+    pub async fn top_form(&self, selector: &str) -> Element {
+        let found = self
+            .wait_js(
+                &format!("the top-level form has `{selector}`"),
+                "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+                 return form ? form.querySelector(arguments[0]) : null;",
+                vec![json!(selector)],
+            )
+            .await;
+        self.element(found)
+    }
+
+    /// Waits for the comment whose own body contains `text` and tells where it is shown.
+    pub async fn comment_with(&self, text: &str) -> Shown {
+        let found = self
+            .wait_js(
+                &format!("a comment with body {text:?} is shown"),
+                "const art = [...root.querySelectorAll('article.tb-comment')].find(a =>
+                     [...a.querySelectorAll('.tb-body')].some(b => b.closest('article') === a
+                         && b.textContent.includes(arguments[0])));
+                 return art ? [art.id, Number(art.dataset.depth),
+                               art.parentElement?.closest('article')?.id ?? null,
+                               art.querySelector('.tb-body').textContent] : null;",
+                vec![json!(text)],
+            )
+            .await;
+        let article = found[0].as_str().unwrap_or_default();
+        Shown {
+            id: article.strip_prefix("comment-").unwrap_or(article).to_owned(),
+            depth: found[1].as_i64().expect("numeric data-depth"),
+            parent: found[2].as_str().map(str::to_owned),
+            body: found[3].as_str().unwrap_or_default().to_owned(),
+        }
     }
 
     /// Turns an element returned by a script into a WebDriver element, so input is real input.
@@ -221,6 +320,18 @@ impl Harness {
     }
 }
 
+/// A comment as shown in the widget.
+pub struct Shown {
+    /// Comment id (the article's id without `comment-`).
+    pub id: String,
+    /// Its `data-depth`.
+    pub depth: i64,
+    /// The `id` attribute of the article it sits in (its parent comment), if any.
+    pub parent: Option<String>,
+    /// Text of its body.
+    pub body: String,
+}
+
 impl Drop for Harness {
     fn drop(&mut self) {
         self.stop_server();
@@ -241,6 +352,21 @@ fn env_path(var: &str) -> PathBuf {
     match std::env::var_os(var) {
         Some(v) if !v.is_empty() => PathBuf::from(v),
         _ => panic!("{var} is not set: the end-to-end tests need the built bundle and server; run `cargo xtask test`"),
+    }
+}
+
+/// Copies the files under `from` into `to` (created as needed), keeping the tree's shape.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("create {}: {e}", to.display()));
+    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("list {}: {e}", from.display()));
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap_or_else(|e| panic!("copy {}: {e}", src.display()));
+        }
     }
 }
 

@@ -1,0 +1,266 @@
+//! End-to-end tests of writing: editing and deleting one's own comments, the edit window,
+//! drafts that survive a reload, and a preview that is exactly what gets stored.
+//!
+//! Run through `cargo xtask test`, which builds what these need and says where it is.
+
+#[allow(dead_code)]
+mod support;
+
+use serde_json::{Value as Json, json};
+use support::{Harness, Shown};
+
+/// Types `body` into the top-level form, posts it and waits until it is shown and stored.
+/// `posted` is how many posts this page has made before.
+async fn post_top(h: &Harness, body: &str, posted: u64) -> Shown {
+    h.top_form("textarea[name=body]").await.send_keys(body).await.expect("type the comment");
+    h.top_form("button[type=submit]").await.click().await.expect("click Post comment");
+    let shown = h.comment_with(body).await;
+    h.wait_requests("/api/v1/comments", posted + 1).await;
+    shown
+}
+
+/// Types `body` into the reply form of comment `parent` and posts it.
+async fn post_reply(h: &Harness, parent: &str, body: &str, posted: u64) -> Shown {
+    h.own(parent, "button.tb-reply").await.click().await.expect("click Reply");
+    h.own(parent, "form.tb-form textarea[name=body]").await.send_keys(body).await.expect("type the reply");
+    h.own(parent, "form.tb-form button[type=submit]").await.click().await.expect("click Post reply");
+    let shown = h.comment_with(body).await;
+    h.wait_requests("/api/v1/comments", posted + 1).await;
+    shown
+}
+
+/// What a comment shows of its edit state: body text, the "edited" marker, whether an edit form
+/// is open.
+const EDIT_STATE_JS: &str = "const art = root.getElementById('comment-' + arguments[0]);
+    if (!art) return 'not shown';
+    const own = sel => [...art.querySelectorAll(sel)].find(el => el.closest('article') === art);
+    return [own('.tb-body')?.textContent.trim() ?? null, own('.tb-edited')?.textContent.trim() ?? null,
+            !!own('form.tb-edit-form')];";
+
+async fn wait_edit_state(h: &Harness, id: &str, want: Json, when: &str) {
+    let what = format!("{when}: comment {id} shows [body, edited marker, edit form open]");
+    h.wait_js_eq(&what, EDIT_STATE_JS, vec![json!(id)], want).await;
+}
+
+async fn value(h: &Harness, id: &str, selector: &str) -> String {
+    let field = h.own(id, selector).await;
+    field.prop("value").await.expect("read the field").unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_own_comment_edited_within_the_window_shows_the_new_text_marked_edited() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let original = "The bridge opened in 1849, if I remember rightly.";
+    let edited = "The bridge opened in 1894, as the article says.";
+    let c = post_top(&h, original, 0).await;
+
+    let remaining = h.own(&c.id, ".tb-edit-remaining").await.text().await.expect("remaining time");
+    assert!(remaining.contains("min left to edit"), "a fresh comment says how long it can be edited: {remaining:?}");
+    h.own(&c.id, "button.tb-edit").await.click().await.expect("click Edit");
+    assert_eq!(value(&h, &c.id, "form.tb-edit-form textarea[name=body]").await, original, "the editor holds the text");
+    let area = h.own(&c.id, "form.tb-edit-form textarea[name=body]").await;
+    area.clear().await.expect("clear the editor");
+    area.send_keys(edited).await.expect("type the new text");
+    h.own(&c.id, "form.tb-edit-form button[type=submit]").await.click().await.expect("click Save");
+    wait_edit_state(&h, &c.id, json!([edited, "edited", false]), "after saving").await;
+    h.wait_requests(&format!("/api/v1/comments/{}", c.id), 1).await;
+
+    h.reload().await;
+    wait_edit_state(&h, &c.id, json!([edited, "edited", false]), "after reloading").await;
+    let title = h.own(&c.id, ".tb-edited").await.attr("title").await.expect("read title").unwrap_or_default();
+    assert!(!title.trim().is_empty(), "the edited marker tells when on hover");
+    // After a reload the editor starts from the text as shown.
+    h.own(&c.id, "button.tb-edit").await.click().await.expect("click Edit after the reload");
+    assert_eq!(value(&h, &c.id, "form.tb-edit-form textarea[name=body]").await, edited);
+}
+
+#[tokio::test]
+async fn an_edit_after_the_window_is_refused_with_a_message_and_the_text_is_kept() {
+    const WINDOW_SECS: u64 = 5;
+    let h = Harness::start_with(&["--edit-window", &WINDOW_SECS.to_string()]).await;
+    h.open_demo().await;
+    let original = "Written in haste, to be corrected too late.";
+    let late = "This correction comes after the edit window closed.";
+    let c = post_top(&h, original, 0).await;
+
+    h.own(&c.id, "button.tb-edit").await.click().await.expect("click Edit while the window is open");
+    let area = h.own(&c.id, "form.tb-edit-form textarea[name=body]").await;
+    area.clear().await.expect("clear the editor");
+    area.send_keys(late).await.expect("type the new text");
+    // Wait (by the page's clock) until the window has surely closed: created_at is to the second.
+    h.wait_js(
+        "the edit window has closed",
+        "const art = root.getElementById('comment-' + arguments[0]);
+         return Date.now() > Date.parse(art.querySelector('time').getAttribute('datetime')) + arguments[1];",
+        vec![json!(c.id), json!((WINDOW_SECS + 2) * 1000)],
+    )
+    .await;
+    h.own(&c.id, "form.tb-edit-form button[type=submit]").await.click().await.expect("click Save");
+    let error = h
+        .wait_js(
+            "the refusal is announced at the comment",
+            "const art = root.getElementById('comment-' + arguments[0]);
+             const e = [...art.querySelectorAll('.tb-error[role=alert]')]
+                 .find(e => e.closest('article') === art && e.textContent.trim() !== '');
+             return e ? e.textContent.trim() : null;",
+            vec![json!(c.id)],
+        )
+        .await;
+    assert!(
+        error.as_str().unwrap_or_default().to_lowercase().contains("edit"),
+        "the message says the comment can no longer be edited: {error}"
+    );
+    assert_eq!(value(&h, &c.id, "form.tb-edit-form textarea[name=body]").await, late, "the typed text is kept");
+
+    h.reload().await;
+    wait_edit_state(&h, &c.id, json!([original, null, false]), "after reloading").await;
+    let edit = h
+        .js(
+            "const art = root.getElementById('comment-' + arguments[0]);
+             return [...art.querySelectorAll('button.tb-edit, button.tb-delete')].filter(b => b.closest('article') === art).length;",
+            vec![json!(c.id)],
+        )
+        .await;
+    assert_eq!(edit, json!(0), "no Edit or Delete once the window has closed");
+}
+
+/// Draft keys in localStorage whose value contains `text`.
+async fn draft_keys(h: &Harness, text: &str) -> Json {
+    h.wait_js(
+        &format!("a draft holding {text:?} is saved"),
+        "const keys = Object.keys(localStorage).filter(k => k.startsWith('talkback.draft:')
+             && (localStorage.getItem(k) ?? '').includes(arguments[0]));
+         return keys.length ? keys : null;",
+        vec![json!(text)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn drafts_of_a_comment_and_a_reply_survive_a_reload_and_go_once_posted() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let top = "A draft for the whole thread, not posted yet.";
+    let reply = "A draft reply, not posted yet.";
+    let parent = h.comment_id("article.tb-comment[data-depth=\"0\"]:not(.tb-deleted)").await;
+
+    h.top_form("textarea[name=body]").await.send_keys(top).await.expect("type the comment");
+    h.own(&parent, "button.tb-reply").await.click().await.expect("click Reply");
+    h.own(&parent, "form.tb-form textarea[name=body]").await.send_keys(reply).await.expect("type the reply");
+    let keys = draft_keys(&h, top).await;
+    assert!(keys[0].as_str().unwrap_or_default().ends_with(":root"), "top-level draft key {keys}");
+    let keys = draft_keys(&h, reply).await;
+    assert!(keys[0].as_str().unwrap_or_default().ends_with(&format!(":{parent}")), "reply draft key {keys}");
+
+    h.reload().await;
+    let kept = h.top_form("textarea[name=body]").await.prop("value").await.expect("read").unwrap_or_default();
+    assert_eq!(kept, top, "the top-level draft is back after a reload");
+    h.own(&parent, "button.tb-reply").await.click().await.expect("click Reply after the reload");
+    assert_eq!(value(&h, &parent, "form.tb-form textarea[name=body]").await, reply, "the reply draft is back");
+
+    h.top_form("button[type=submit]").await.click().await.expect("post the top-level draft");
+    h.comment_with(top).await;
+    h.wait_requests("/api/v1/comments", 1).await;
+    h.wait_js(
+        "the posted draft is cleared from storage",
+        "return !Object.keys(localStorage).some(k => (localStorage.getItem(k) ?? '').includes(arguments[0]));",
+        vec![json!(top)],
+    )
+    .await;
+    h.reload().await;
+    let after = h.top_form("textarea[name=body]").await.prop("value").await.expect("read").unwrap_or_default();
+    assert_eq!(after, "", "a posted draft does not come back");
+}
+
+#[tokio::test]
+async fn the_preview_is_exactly_the_html_the_posted_comment_shows() {
+    const SAMPLE: &str = "A *careful* reading of [the survey](https://example.org/survey) says:\n\n\
+        > the ties are rated for a third of today's load\n\n- close it to cars\n- keep the buses";
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let area = h.top_form("textarea[name=body]").await;
+    area.send_keys(SAMPLE).await.expect("type the markdown");
+    assert_eq!(area.prop("value").await.expect("read").as_deref(), Some(SAMPLE), "typed as written");
+
+    let write = h.top_form("button.tb-tab-write").await;
+    let preview_tab = h.top_form("button.tb-tab-preview").await;
+    preview_tab.click().await.expect("click Preview");
+    assert_eq!(preview_tab.attr("aria-selected").await.expect("read").as_deref(), Some("true"));
+    let preview = h
+        .wait_js(
+            "the preview shows the rendered markdown",
+            "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+             const p = form && form.querySelector('.tb-preview');
+             return p && p.querySelector('blockquote') ? p.innerHTML : null;",
+            vec![],
+        )
+        .await;
+    let preview = preview.as_str().unwrap_or_default().to_owned();
+    for tag in ["<em>", "<a ", "<blockquote>", "<li>"] {
+        assert!(preview.contains(tag), "the preview has {tag}: {preview}");
+    }
+
+    write.click().await.expect("click Write");
+    assert_eq!(write.attr("aria-selected").await.expect("read").as_deref(), Some("true"));
+    h.top_form("button[type=submit]").await.click().await.expect("click Post comment");
+    let c = h.comment_with("the ties are rated for a third").await;
+    let stored = h
+        .js(
+            "const art = root.getElementById('comment-' + arguments[0]);
+             return [...art.querySelectorAll('.tb-body')].find(b => b.closest('article') === art).innerHTML;",
+            vec![json!(c.id)],
+        )
+        .await;
+    assert_eq!(stored.as_str().unwrap_or_default(), preview, "the stored comment renders exactly as previewed");
+}
+
+/// The number in the comment count header.
+async fn shown_count(h: &Harness) -> u64 {
+    let text = h.widget(".tb-count").await.text().await.expect("header text");
+    text.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0)
+}
+
+async fn delete(h: &Harness, id: &str) {
+    h.own(id, "button.tb-delete").await.click().await.expect("click Delete");
+    h.own(id, "button.tb-delete-confirm").await.click().await.expect("confirm the deletion");
+}
+
+#[tokio::test]
+async fn deleting_an_own_comment_removes_it_or_leaves_a_placeholder_over_its_replies() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let alone = post_top(&h, "Nobody will answer this one.", 0).await;
+    let answered = post_top(&h, "This one gets an answer.", 1).await;
+    let answer = post_reply(&h, &answered.id, "And here is the answer.", 2).await;
+    let count = shown_count(&h).await;
+
+    delete(&h, &alone.id).await;
+    h.wait_js(
+        "the deleted comment without replies disappears",
+        "return !root.getElementById('comment-' + arguments[0]);",
+        vec![json!(alone.id)],
+    )
+    .await;
+    h.wait_requests(&format!("/api/v1/comments/{}", alone.id), 1).await;
+
+    delete(&h, &answered.id).await;
+    let placeholder = "This comment was deleted.";
+    let state = "const art = root.getElementById('comment-' + arguments[0]);
+         const reply = root.getElementById('comment-' + arguments[1]);
+         if (!art) return 'not shown';
+         const body = [...art.querySelectorAll('.tb-body')].find(b => b.closest('article') === art);
+         return [art.classList.contains('tb-deleted'), body?.textContent.trim() ?? null,
+                 reply?.parentElement.closest('article')?.id ?? null];";
+    let want = json!([true, placeholder, format!("comment-{}", answered.id)]);
+    let args = vec![json!(answered.id), json!(answer.id)];
+    h.wait_js_eq("the deleted comment with a reply is a placeholder", state, args.clone(), want.clone()).await;
+    h.wait_requests(&format!("/api/v1/comments/{}", answered.id), 1).await;
+    assert_eq!(shown_count(&h).await, count - 2, "the count drops by the two deleted comments");
+
+    h.reload().await;
+    let gone = h.js("return !root.getElementById('comment-' + arguments[0]);", vec![json!(alone.id)]).await;
+    assert_eq!(gone, json!(true), "after a reload the comment without replies is still gone");
+    h.wait_js_eq("after a reload the placeholder keeps its reply", state, args, want).await;
+    assert_eq!(shown_count(&h).await, count - 2);
+}
