@@ -67,6 +67,11 @@ pub struct ErrorBody {
 impl ErrorBody {
     /// Builds an error body.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ErrorBody { error: ApiError { code, message: message.into() } }
+        ErrorBody {
+            error: ApiError {
+                code,
+                message: message.into(),
+            },
+        }
     }
 }

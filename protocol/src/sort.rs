@@ -70,7 +70,12 @@ pub struct SortKey<'a> {
 impl<'a> SortKey<'a> {
     /// The sort key of a wire comment.
     pub fn of(c: &'a crate::wire::Comment) -> Self {
-        SortKey { upvotes: c.upvotes, downvotes: c.downvotes, created_at: &c.created_at, id: c.id.as_str() }
+        SortKey {
+            upvotes: c.upvotes,
+            downvotes: c.downvotes,
+            created_at: &c.created_at,
+            id: c.id.as_str(),
+        }
     }
 }
 
@@ -97,17 +102,31 @@ mod tests {
     use super::*;
 
     fn key<'a>(id: &'a str, up: u64, down: u64, at: &'a str) -> SortKey<'a> {
-        SortKey { upvotes: up, downvotes: down, created_at: at, id }
+        SortKey {
+            upvotes: up,
+            downvotes: down,
+            created_at: at,
+            id,
+        }
     }
 
     #[test]
     fn wilson_bound_matches_known_values() {
         assert_eq!(wilson_lower_bound(0, 0), 0.0);
         assert_eq!(wilson_lower_bound(0, 10), 0.0);
-        let cases = [((1, 0), 0.2065), ((10, 0), 0.7225), ((40, 5), 0.7650), ((5, 5), 0.2366), ((100, 100), 0.4314)];
+        let cases = [
+            ((1, 0), 0.2065),
+            ((10, 0), 0.7225),
+            ((40, 5), 0.7650),
+            ((5, 5), 0.2366),
+            ((100, 100), 0.4314),
+        ];
         for ((up, down), want) in cases {
             let got = wilson_lower_bound(up, down);
-            assert!((got - want).abs() < 1e-3, "{up}/{down}: {got} instead of {want}");
+            assert!(
+                (got - want).abs() < 1e-3,
+                "{up}/{down}: {got} instead of {want}"
+            );
         }
     }
 

@@ -44,18 +44,30 @@ impl fmt::Display for ValidationError {
         match self {
             Self::BodyEmpty => write!(f, "Write something before posting."),
             Self::BodyTooLong { max, len } => {
-                write!(f, "Your comment is {len} characters long; the limit is {max}. Please shorten it.")
+                write!(
+                    f,
+                    "Your comment is {len} characters long; the limit is {max}. Please shorten it."
+                )
             }
             Self::NameTooLong { max } => write!(f, "Names can be at most {max} characters long."),
             Self::NameInvalid => write!(f, "The name contains characters that cannot be shown."),
             Self::ThreadKeyEmpty => write!(f, "The thread key is missing."),
-            Self::ThreadKeyTooLong { max } => write!(f, "Thread keys can be at most {max} characters long."),
+            Self::ThreadKeyTooLong { max } => {
+                write!(f, "Thread keys can be at most {max} characters long.")
+            }
             Self::ThreadKeyInvalid => write!(f, "The thread key contains control characters."),
             Self::TitleTooLong { max } => write!(f, "Titles can be at most {max} characters long."),
             Self::TitleInvalid => write!(f, "The title contains characters that cannot be shown."),
-            Self::UrlInvalid => write!(f, "The article URL must be an http or https URL of at most {URL_MAX_CHARS} characters."),
-            Self::LimitOutOfRange { min, max } => write!(f, "limit must be between {min} and {max}."),
-            Self::CountsKeys { max } => write!(f, "Ask for the counts of 1 to {max} threads at a time."),
+            Self::UrlInvalid => write!(
+                f,
+                "The article URL must be an http or https URL of at most {URL_MAX_CHARS} characters."
+            ),
+            Self::LimitOutOfRange { min, max } => {
+                write!(f, "limit must be between {min} and {max}.")
+            }
+            Self::CountsKeys { max } => {
+                write!(f, "Ask for the counts of 1 to {max} threads at a time.")
+            }
             Self::EmailInvalid => write!(
                 f,
                 "The email address does not look right: it needs one @, no spaces and at most {EMAIL_MAX_CHARS} characters."
@@ -99,7 +111,10 @@ pub fn body(raw: &str) -> Result<String, ValidationError> {
         return Err(ValidationError::BodyEmpty);
     }
     if len > BODY_MAX_CHARS {
-        return Err(ValidationError::BodyTooLong { max: BODY_MAX_CHARS, len });
+        return Err(ValidationError::BodyTooLong {
+            max: BODY_MAX_CHARS,
+            len,
+        });
     }
     Ok(body.to_owned())
 }
@@ -111,7 +126,9 @@ pub fn author(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
         return Ok(None);
     }
     if name.chars().count() > NAME_MAX_CHARS {
-        return Err(ValidationError::NameTooLong { max: NAME_MAX_CHARS });
+        return Err(ValidationError::NameTooLong {
+            max: NAME_MAX_CHARS,
+        });
     }
     if name.chars().any(char::is_control) {
         return Err(ValidationError::NameInvalid);
@@ -130,7 +147,9 @@ pub fn email(raw: Option<&str>) -> Result<Option<String>, ValidationError> {
     }
     let ok = email.chars().count() <= EMAIL_MAX_CHARS
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        });
     if !ok {
         return Err(ValidationError::EmailInvalid);
     }
@@ -142,7 +161,9 @@ pub fn client_token(raw: Option<&str>) -> Result<Option<String>, ValidationError
     let Some(token) = raw else { return Ok(None) };
     let ok = !token.is_empty()
         && token.len() <= CLIENT_TOKEN_MAX_LEN
-        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !ok {
         return Err(ValidationError::ClientTokenInvalid);
     }
@@ -153,7 +174,9 @@ pub fn client_token(raw: Option<&str>) -> Result<Option<String>, ValidationError
 pub fn new_comment(c: &NewComment) -> Result<ValidComment, ValidationError> {
     let title = match c.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) if t.chars().count() > TITLE_MAX_CHARS => {
-            return Err(ValidationError::TitleTooLong { max: TITLE_MAX_CHARS });
+            return Err(ValidationError::TitleTooLong {
+                max: TITLE_MAX_CHARS,
+            });
         }
         Some(t) if t.chars().any(char::is_control) => return Err(ValidationError::TitleInvalid),
         t => t.map(str::to_owned),
@@ -162,7 +185,10 @@ pub fn new_comment(c: &NewComment) -> Result<ValidComment, ValidationError> {
         Some(u) => {
             let lower = u.to_ascii_lowercase();
             let http = lower.starts_with("http://") || lower.starts_with("https://");
-            if !http || u.chars().count() > URL_MAX_CHARS || u.chars().any(|ch| ch.is_control() || ch.is_whitespace()) {
+            if !http
+                || u.chars().count() > URL_MAX_CHARS
+                || u.chars().any(|ch| ch.is_control() || ch.is_whitespace())
+            {
                 return Err(ValidationError::UrlInvalid);
             }
             Some(u.to_owned())
@@ -186,7 +212,10 @@ pub fn page_limit(limit: Option<u32>, default: u32, min: u32) -> Result<u32, Val
     match limit {
         None => Ok(default),
         Some(n) if (min..=PAGE_LIMIT_MAX).contains(&n) => Ok(n),
-        Some(_) => Err(ValidationError::LimitOutOfRange { min, max: PAGE_LIMIT_MAX }),
+        Some(_) => Err(ValidationError::LimitOutOfRange {
+            min,
+            max: PAGE_LIMIT_MAX,
+        }),
     }
 }
 
@@ -195,7 +224,11 @@ mod tests {
     use super::*;
 
     fn comment(body: &str) -> NewComment {
-        NewComment { thread: "t".into(), body: body.into(), ..Default::default() }
+        NewComment {
+            thread: "t".into(),
+            body: body.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -203,7 +236,10 @@ mod tests {
         assert!(body(&"é".repeat(BODY_MAX_CHARS)).is_ok());
         assert_eq!(
             body(&"é".repeat(BODY_MAX_CHARS + 1)),
-            Err(ValidationError::BodyTooLong { max: BODY_MAX_CHARS, len: BODY_MAX_CHARS + 1 })
+            Err(ValidationError::BodyTooLong {
+                max: BODY_MAX_CHARS,
+                len: BODY_MAX_CHARS + 1
+            })
         );
         assert_eq!(body(" \n\t "), Err(ValidationError::BodyEmpty));
     }
@@ -223,16 +259,26 @@ mod tests {
         c.url = Some("javascript:alert(1)".into());
         assert_eq!(new_comment(&c), Err(ValidationError::UrlInvalid));
         c.url = Some("https://example.com/a".into());
-        assert_eq!(new_comment(&c).unwrap().url.as_deref(), Some("https://example.com/a"));
+        assert_eq!(
+            new_comment(&c).unwrap().url.as_deref(),
+            Some("https://example.com/a")
+        );
     }
 
     #[test]
     fn emails_are_checked_loosely_and_empty_means_none() {
-        assert_eq!(email(Some(" ada@example.org ")), Ok(Some("ada@example.org".into())));
+        assert_eq!(
+            email(Some(" ada@example.org ")),
+            Ok(Some("ada@example.org".into()))
+        );
         assert_eq!(email(Some("  ")), Ok(None));
         assert_eq!(email(None), Ok(None));
         for bad in ["ada", "@example.org", "ada@", "a b@example.org", "a@b@c"] {
-            assert_eq!(email(Some(bad)), Err(ValidationError::EmailInvalid), "{bad}");
+            assert_eq!(
+                email(Some(bad)),
+                Err(ValidationError::EmailInvalid),
+                "{bad}"
+            );
         }
         let long = format!("{}@example.org", "a".repeat(EMAIL_MAX_CHARS));
         assert_eq!(email(Some(&long)), Err(ValidationError::EmailInvalid));
@@ -243,7 +289,11 @@ mod tests {
         assert_eq!(client_token(Some("k-1_Z")), Ok(Some("k-1_Z".into())));
         assert_eq!(client_token(None), Ok(None));
         for bad in ["", "a b", "ä", &"x".repeat(CLIENT_TOKEN_MAX_LEN + 1)] {
-            assert_eq!(client_token(Some(bad)), Err(ValidationError::ClientTokenInvalid), "{bad}");
+            assert_eq!(
+                client_token(Some(bad)),
+                Err(ValidationError::ClientTokenInvalid),
+                "{bad}"
+            );
         }
         let mut c = comment("hi");
         c.client_token = Some("no/slash".into());
@@ -253,7 +303,10 @@ mod tests {
     #[test]
     fn page_limits() {
         assert_eq!(page_limit(None, 50, 1), Ok(50));
-        assert_eq!(page_limit(Some(0), 50, 1), Err(ValidationError::LimitOutOfRange { min: 1, max: 100 }));
+        assert_eq!(
+            page_limit(Some(0), 50, 1),
+            Err(ValidationError::LimitOutOfRange { min: 1, max: 100 })
+        );
         assert_eq!(page_limit(Some(0), 50, 0), Ok(0));
         assert!(page_limit(Some(101), 50, 1).is_err());
     }

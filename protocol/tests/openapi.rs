@@ -10,7 +10,9 @@ use serde_json::{Map, Value, json};
 use talkback_protocol::limits::*;
 use talkback_protocol::*;
 
-const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const HTTP_METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 fn spec() -> Value {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml"))
@@ -23,7 +25,8 @@ fn to_json(value: &impl Serialize) -> Value {
 }
 
 fn at<'a>(doc: &'a Value, pointer: &str) -> &'a Value {
-    doc.pointer(pointer).unwrap_or_else(|| panic!("openapi.yaml has nothing at {pointer}"))
+    doc.pointer(pointer)
+        .unwrap_or_else(|| panic!("openapi.yaml has nothing at {pointer}"))
 }
 
 /// Follows `$ref`s inside the document.
@@ -51,14 +54,19 @@ fn json_type(v: &Value) -> &'static str {
 }
 
 fn as_usize(v: Option<&Value>) -> Option<usize> {
-    v.and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok())
+    v.and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
 }
 
 /// A strict validator for the subset of JSON Schema the document uses. Objects must carry
 /// exactly the declared properties, so a renamed or added Rust field is caught.
 fn check(doc: &Value, schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
     let schema = resolve(doc, schema);
-    if let Some(alts) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+    if let Some(alts) = schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(Value::as_array)
+    {
         let fits = alts.iter().any(|alt| {
             let mut errs = Vec::new();
             check(doc, alt, value, path, &mut errs);
@@ -88,10 +96,18 @@ fn check(doc: &Value, schema: &Value, value: &Value, path: &str, errors: &mut Ve
     match value {
         Value::Number(n) => {
             let n = n.as_f64().unwrap_or(f64::NAN);
-            if schema.get("minimum").and_then(Value::as_f64).is_some_and(|min| n < min) {
+            if schema
+                .get("minimum")
+                .and_then(Value::as_f64)
+                .is_some_and(|min| n < min)
+            {
                 errors.push(format!("{path}: {n} is below the minimum"));
             }
-            if schema.get("maximum").and_then(Value::as_f64).is_some_and(|max| n > max) {
+            if schema
+                .get("maximum")
+                .and_then(Value::as_f64)
+                .is_some_and(|max| n > max)
+            {
                 errors.push(format!("{path}: {n} is above the maximum"));
             }
         }
@@ -125,20 +141,38 @@ fn check(doc: &Value, schema: &Value, value: &Value, path: &str, errors: &mut Ve
     }
 }
 
-fn check_object(doc: &Value, schema: &Value, fields: &Map<String, Value>, path: &str, errors: &mut Vec<String>) {
-    let required: BTreeSet<&str> =
-        schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+fn check_object(
+    doc: &Value,
+    schema: &Value,
+    fields: &Map<String, Value>,
+    path: &str,
+    errors: &mut Vec<String>,
+) {
+    let required: BTreeSet<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     for name in &required {
         if !fields.contains_key(*name) {
-            errors.push(format!("{path}: required field `{name}` is missing from the Rust value"));
+            errors.push(format!(
+                "{path}: required field `{name}` is missing from the Rust value"
+            ));
         }
     }
-    match (schema.get("properties").and_then(Value::as_object), schema.get("additionalProperties")) {
+    match (
+        schema.get("properties").and_then(Value::as_object),
+        schema.get("additionalProperties"),
+    ) {
         (Some(props), _) => {
             let declared: BTreeSet<&str> = props.keys().map(String::as_str).collect();
             let sent: BTreeSet<&str> = fields.keys().map(String::as_str).collect();
             if declared != sent {
-                errors.push(format!("{path}: Rust sends {sent:?} but the schema declares {declared:?}"));
+                errors.push(format!(
+                    "{path}: Rust sends {sent:?} but the schema declares {declared:?}"
+                ));
             }
             for (name, value) in fields {
                 if let Some(prop) = props.get(name) {
@@ -151,16 +185,26 @@ fn check_object(doc: &Value, schema: &Value, fields: &Map<String, Value>, path: 
                 check(doc, values, value, &format!("{path}[{name:?}]"), errors);
             }
         }
-        (None, None) => {
-            errors.push(format!("{path}: object schema declares neither properties nor additionalProperties"))
-        }
+        (None, None) => errors.push(format!(
+            "{path}: object schema declares neither properties nor additionalProperties"
+        )),
     }
 }
 
 fn assert_fits(doc: &Value, schema_name: &str, value: &Value) {
     let mut errors = Vec::new();
-    check(doc, schema(doc, schema_name), value, schema_name, &mut errors);
-    assert!(errors.is_empty(), "{schema_name} does not match openapi.yaml:\n{}", errors.join("\n"));
+    check(
+        doc,
+        schema(doc, schema_name),
+        value,
+        schema_name,
+        &mut errors,
+    );
+    assert!(
+        errors.is_empty(),
+        "{schema_name} does not match openapi.yaml:\n{}",
+        errors.join("\n")
+    );
 }
 
 fn id(s: &str) -> CommentId {
@@ -195,8 +239,11 @@ fn next_cursor(all_some: bool) -> Option<Cursor> {
 fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
     let thread = ThreadInfo {
         key: "https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban".to_owned(),
-        title: all_some.then(|| "Council votes to close Old Mill Bridge to cars from March".to_owned()),
-        url: all_some.then(|| "https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban".to_owned()),
+        title: all_some
+            .then(|| "Council votes to close Old Mill Bridge to cars from March".to_owned()),
+        url: all_some.then(|| {
+            "https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban".to_owned()
+        }),
         comment_count: 52,
     };
     vec![
@@ -212,7 +259,10 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
         ),
         (
             "RepliesPage",
-            to_json(&RepliesPage { comments: vec![comment(all_some)], next_cursor: next_cursor(all_some) }),
+            to_json(&RepliesPage {
+                comments: vec![comment(all_some)],
+                next_cursor: next_cursor(all_some),
+            }),
         ),
         (
             "NewComment",
@@ -227,7 +277,12 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
                 client_token: all_some.then(|| "p-7Hq2x".to_owned()),
             }),
         ),
-        ("EditComment", to_json(&EditComment { body: "*Hello*, edited".to_owned() })),
+        (
+            "EditComment",
+            to_json(&EditComment {
+                body: "*Hello*, edited".to_owned(),
+            }),
+        ),
         (
             "ContextPage",
             to_json(&ContextPage {
@@ -236,22 +291,59 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
                 comments: vec![comment(true), comment(all_some)],
             }),
         ),
-        ("PreviewRequest", to_json(&PreviewRequest { body: "*Hello*".to_owned() })),
-        ("Preview", to_json(&Preview { body_html: "<p><em>Hello</em></p>".to_owned() })),
+        (
+            "PreviewRequest",
+            to_json(&PreviewRequest {
+                body: "*Hello*".to_owned(),
+            }),
+        ),
+        (
+            "Preview",
+            to_json(&Preview {
+                body_html: "<p><em>Hello</em></p>".to_owned(),
+            }),
+        ),
         ("SortOrder", to_json(&SortOrder::Newest)),
         ("VoteRequest", to_json(&VoteRequest { value: Vote::Up })),
         (
             "VoteResult",
-            to_json(&VoteResult { comment_id: id("c1"), score: 4, upvotes: 5, downvotes: 1, my_vote: Vote::Up }),
+            to_json(&VoteResult {
+                comment_id: id("c1"),
+                score: 4,
+                upvotes: 5,
+                downvotes: 1,
+                my_vote: Vote::Up,
+            }),
         ),
-        ("ReaderToken", to_json(&ReaderToken { token: "rt_5f1c0a".to_owned() })),
-        ("CountsRequest", to_json(&CountsRequest { threads: vec!["https://news.example/a".to_owned()] })),
+        (
+            "ReaderToken",
+            to_json(&ReaderToken {
+                token: "rt_5f1c0a".to_owned(),
+            }),
+        ),
+        (
+            "CountsRequest",
+            to_json(&CountsRequest {
+                threads: vec!["https://news.example/a".to_owned()],
+            }),
+        ),
         (
             "CountsResponse",
-            to_json(&CountsResponse { counts: BTreeMap::from([("https://news.example/a/".to_owned(), 3)]) }),
+            to_json(&CountsResponse {
+                counts: BTreeMap::from([("https://news.example/a/".to_owned(), 3)]),
+            }),
         ),
-        ("ErrorBody", to_json(&ErrorBody::new(ErrorCode::ValidationFailed, "Write something before posting."))),
-        ("ApiError", to_json(&ErrorBody::new(ErrorCode::NotFound, "No such comment.").error)),
+        (
+            "ErrorBody",
+            to_json(&ErrorBody::new(
+                ErrorCode::ValidationFailed,
+                "Write something before posting.",
+            )),
+        ),
+        (
+            "ApiError",
+            to_json(&ErrorBody::new(ErrorCode::NotFound, "No such comment.").error),
+        ),
         ("CommentId", to_json(&id("c1"))),
         ("Cursor", to_json(&Cursor("abc".to_owned()))),
         ("Vote", to_json(&Vote::None)),
@@ -313,20 +405,35 @@ fn every_route_is_documented_with_its_method_and_nothing_else_is() {
         .expect("paths is a map")
         .iter()
         .flat_map(|(path, item)| {
-            let methods = item.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
-            methods.into_iter().filter(|m| HTTP_METHODS.contains(&m.as_str())).map(move |m| (m, path.clone()))
+            let methods = item
+                .as_object()
+                .map(|m| m.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default();
+            methods
+                .into_iter()
+                .filter(|m| HTTP_METHODS.contains(&m.as_str()))
+                .map(move |m| (m, path.clone()))
         })
         .collect();
-    let routes: BTreeSet<(String, String)> =
-        routes::ALL.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
-    assert_eq!(documented, routes, "openapi.yaml paths differ from routes::ALL");
+    let routes: BTreeSet<(String, String)> = routes::ALL
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(
+        documented, routes,
+        "openapi.yaml paths differ from routes::ALL"
+    );
 
     for (method, path) in routes::ALL {
         let op = operation(&doc, method, path);
-        let in_path: BTreeSet<&str> =
-            parameters(&doc, op, "path").iter().filter_map(|p| p.get("name").and_then(Value::as_str)).collect();
-        let templated: BTreeSet<&str> =
-            path.split('/').filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}')).collect();
+        let in_path: BTreeSet<&str> = parameters(&doc, op, "path")
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        let templated: BTreeSet<&str> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .collect();
         assert_eq!(in_path, templated, "{method} {path}: path parameters");
     }
 }
@@ -335,25 +442,73 @@ fn every_route_is_documented_with_its_method_and_nothing_else_is() {
 fn each_route_takes_and_returns_the_right_types() {
     let doc = spec();
     // Method, path, request schema, success statuses, response schema ("" = no body).
-    type Row = (&'static str, &'static str, Option<&'static str>, &'static [&'static str], &'static str);
+    type Row = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static [&'static str],
+        &'static str,
+    );
     let table: &[Row] = &[
         ("post", routes::READERS, None, &["201"], "ReaderToken"),
         ("get", routes::THREAD, None, &["200"], "ThreadPage"),
         // 200 is the answer to a repeated post with the same client_token.
-        ("post", routes::COMMENTS, Some("NewComment"), &["200", "201"], "Comment"),
+        (
+            "post",
+            routes::COMMENTS,
+            Some("NewComment"),
+            &["200", "201"],
+            "Comment",
+        ),
         ("get", routes::REPLIES, None, &["200"], "RepliesPage"),
-        ("put", routes::VOTE, Some("VoteRequest"), &["200"], "VoteResult"),
-        ("post", routes::COUNTS, Some("CountsRequest"), &["200"], "CountsResponse"),
-        ("patch", routes::COMMENT, Some("EditComment"), &["200"], "Comment"),
+        (
+            "put",
+            routes::VOTE,
+            Some("VoteRequest"),
+            &["200"],
+            "VoteResult",
+        ),
+        (
+            "post",
+            routes::COUNTS,
+            Some("CountsRequest"),
+            &["200"],
+            "CountsResponse",
+        ),
+        (
+            "patch",
+            routes::COMMENT,
+            Some("EditComment"),
+            &["200"],
+            "Comment",
+        ),
         ("delete", routes::COMMENT, None, &["204"], ""),
         ("get", routes::CONTEXT, None, &["200"], "ContextPage"),
-        ("post", routes::PREVIEW, Some("PreviewRequest"), &["200"], "Preview"),
+        (
+            "post",
+            routes::PREVIEW,
+            Some("PreviewRequest"),
+            &["200"],
+            "Preview",
+        ),
     ];
-    assert_eq!(table.len(), routes::ALL.len(), "a route was added: say what it takes and returns");
+    assert_eq!(
+        table.len(),
+        routes::ALL.len(),
+        "a route was added: say what it takes and returns"
+    );
     for (method, path, request, statuses, response) in table {
         let op = operation(&doc, method, path);
-        let body = op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str);
-        assert_eq!(body, request.map(|r| format!("#/components/schemas/{r}")).as_deref(), "{method} {path} body");
+        let body = op
+            .pointer("/requestBody/content/application~1json/schema/$ref")
+            .and_then(Value::as_str);
+        assert_eq!(
+            body,
+            request
+                .map(|r| format!("#/components/schemas/{r}"))
+                .as_deref(),
+            "{method} {path} body"
+        );
         let ok: Vec<&str> = at(op, "/responses")
             .as_object()
             .into_iter()
@@ -364,10 +519,22 @@ fn each_route_takes_and_returns_the_right_types() {
         assert_eq!(ok, statuses.to_vec(), "{method} {path}: success statuses");
         for status in *statuses {
             if response.is_empty() {
-                assert!(at(op, &format!("/responses/{status}")).get("content").is_none(), "{method} {path}: no body");
+                assert!(
+                    at(op, &format!("/responses/{status}"))
+                        .get("content")
+                        .is_none(),
+                    "{method} {path}: no body"
+                );
             } else {
-                let schema_ref = at(op, &format!("/responses/{status}/content/application~1json/schema/$ref"));
-                assert_eq!(schema_ref, &json!(format!("#/components/schemas/{response}")), "{method} {path}");
+                let schema_ref = at(
+                    op,
+                    &format!("/responses/{status}/content/application~1json/schema/$ref"),
+                );
+                assert_eq!(
+                    schema_ref,
+                    &json!(format!("#/components/schemas/{response}")),
+                    "{method} {path}"
+                );
             }
         }
         let needs_token = op.pointer("/responses/401").is_some();
@@ -384,23 +551,48 @@ fn each_route_takes_and_returns_the_right_types() {
 fn error_answers_carry_the_status_of_their_code() {
     let doc = spec();
     for (method, path) in routes::ALL {
-        let responses = at(operation(&doc, method, path), "/responses").as_object().expect("responses is a map");
+        let responses = at(operation(&doc, method, path), "/responses")
+            .as_object()
+            .expect("responses is a map");
         for (status, response) in responses.iter().filter(|(s, _)| !s.starts_with('2')) {
-            let target = response.get("$ref").and_then(Value::as_str).unwrap_or_default();
+            let target = response
+                .get("$ref")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let name = target.strip_prefix("#/components/responses/").unwrap_or_else(|| {
                 panic!("{method} {path} {status}: errors must refer to components/responses/<code>, got {response}")
             });
             let code: ErrorCode = serde_json::from_value(json!(name)).expect("codes parse");
-            assert_ne!(code, ErrorCode::Unknown, "{method} {path} {status}: `{name}` is not an ErrorCode");
-            assert_eq!(status, &code.status().to_string(), "{method} {path}: `{name}` goes with {}", code.status());
+            assert_ne!(
+                code,
+                ErrorCode::Unknown,
+                "{method} {path} {status}: `{name}` is not an ErrorCode"
+            );
+            assert_eq!(
+                status,
+                &code.status().to_string(),
+                "{method} {path}: `{name}` goes with {}",
+                code.status()
+            );
         }
     }
-    for (name, response) in at(&doc, "/components/responses").as_object().expect("responses is a map") {
+    for (name, response) in at(&doc, "/components/responses")
+        .as_object()
+        .expect("responses is a map")
+    {
         let content = at(response, "/content/application~1json");
-        assert_eq!(at(content, "/schema/$ref"), "#/components/schemas/ErrorBody", "{name}");
+        assert_eq!(
+            at(content, "/schema/$ref"),
+            "#/components/schemas/ErrorBody",
+            "{name}"
+        );
         let example = at(content, "/example");
         assert_fits(&doc, "ErrorBody", example);
-        assert_eq!(at(example, "/error/code"), name, "the example of {name} shows another code");
+        assert_eq!(
+            at(example, "/error/code"),
+            name,
+            "the example of {name} shows another code"
+        );
     }
 }
 
@@ -412,21 +604,38 @@ fn schemas_have_exactly_the_fields_rust_sends() {
             assert_fits(&doc, name, &value);
         }
     }
-    let sampled: BTreeSet<&str> = samples(true).into_iter().map(|(n, _)| n).chain(["ErrorCode"]).collect();
-    let documented: BTreeSet<&str> =
-        at(&doc, "/components/schemas").as_object().expect("schemas is a map").keys().map(String::as_str).collect();
-    assert_eq!(documented, sampled, "every schema must be a wire type with a sample in this test");
+    let sampled: BTreeSet<&str> = samples(true)
+        .into_iter()
+        .map(|(n, _)| n)
+        .chain(["ErrorCode"])
+        .collect();
+    let documented: BTreeSet<&str> = at(&doc, "/components/schemas")
+        .as_object()
+        .expect("schemas is a map")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        documented, sampled,
+        "every schema must be a wire type with a sample in this test"
+    );
 }
 
 #[test]
 fn nullable_fields_are_exactly_the_options() {
     let doc = spec();
     for (name, value) in samples(false) {
-        let Some(fields) = value.as_object() else { continue };
+        let Some(fields) = value.as_object() else {
+            continue;
+        };
         let props = at(schema(&doc, name), "/properties");
         for (field, v) in fields {
             let prop = at(props, &format!("/{field}"));
-            assert_eq!(allows_null(&doc, prop), v.is_null(), "{name}.{field}: nullability in openapi.yaml");
+            assert_eq!(
+                allows_null(&doc, prop),
+                v.is_null(),
+                "{name}.{field}: nullability in openapi.yaml"
+            );
         }
     }
 }
@@ -436,7 +645,9 @@ fn required_lists_match_what_serde_demands() {
     let doc = spec();
     let requests = request_parsers();
     for (name, value) in samples(true) {
-        let Some(fields) = value.as_object() else { continue };
+        let Some(fields) = value.as_object() else {
+            continue;
+        };
         let required: BTreeSet<&str> = schema(&doc, name)
             .get("required")
             .and_then(Value::as_array)
@@ -460,7 +671,10 @@ fn required_lists_match_what_serde_demands() {
             }
             None => {
                 let all: BTreeSet<&str> = fields.keys().map(String::as_str).collect();
-                assert_eq!(required, all, "{name}: responses always carry every field, so all are required");
+                assert_eq!(
+                    required, all,
+                    "{name}: responses always carry every field, so all are required"
+                );
             }
         }
     }
@@ -483,18 +697,28 @@ fn query_parameters_match_the_query_types() {
         ),
         (
             routes::REPLIES,
-            to_json(&RepliesQuery { limit: Some(100), cursor: Some("c".into()), sort: Some(SortOrder::Best) }),
+            to_json(&RepliesQuery {
+                limit: Some(100),
+                cursor: Some("c".into()),
+                sort: Some(SortOrder::Best),
+            }),
             to_json(&RepliesQuery::default()),
         ),
         (
             routes::CONTEXT,
-            to_json(&ContextQuery { sort: Some(SortOrder::Newest), replies: Some(3) }),
+            to_json(&ContextQuery {
+                sort: Some(SortOrder::Newest),
+                replies: Some(3),
+            }),
             to_json(&ContextQuery::default()),
         ),
     ];
     for (path, full, none) in cases {
         let params = parameters(&doc, operation(&doc, "get", path), "query");
-        let documented: BTreeSet<&str> = params.iter().filter_map(|p| p.get("name").and_then(Value::as_str)).collect();
+        let documented: BTreeSet<&str> = params
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
         let fields = full.as_object().expect("query types are structs");
         let rust: BTreeSet<&str> = fields.keys().map(String::as_str).collect();
         assert_eq!(documented, rust, "GET {path}: query parameters");
@@ -503,9 +727,18 @@ fn query_parameters_match_the_query_types() {
             let mut errors = Vec::new();
             check(&doc, schema, value, name, &mut errors);
             assert!(errors.is_empty(), "GET {path}: {errors:?}");
-            let param = params.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()));
-            let required = param.and_then(|p| p.get("required")).and_then(Value::as_bool).unwrap_or(false);
-            assert_eq!(required, !none.get(name).is_some_and(Value::is_null), "GET {path}: is `{name}` required?");
+            let param = params
+                .iter()
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()));
+            let required = param
+                .and_then(|p| p.get("required"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            assert_eq!(
+                required,
+                !none.get(name).is_some_and(Value::is_null),
+                "GET {path}: is `{name}` required?"
+            );
         }
     }
 }
@@ -548,7 +781,10 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    let rust: Vec<String> = known.iter().map(|c| to_json(c).as_str().unwrap_or_default().to_owned()).collect();
+    let rust: Vec<String> = known
+        .iter()
+        .map(|c| to_json(c).as_str().unwrap_or_default().to_owned())
+        .collect();
     let rust: BTreeSet<&str> = rust.iter().map(String::as_str).collect();
     assert_eq!(yaml, rust, "ErrorCode enum in openapi.yaml");
 }
@@ -557,7 +793,11 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
 fn votes_are_the_integers_minus_one_zero_and_one() {
     let doc = spec();
     let yaml = at(schema(&doc, "Vote"), "/enum");
-    let rust = json!([to_json(&Vote::Down), to_json(&Vote::None), to_json(&Vote::Up)]);
+    let rust = json!([
+        to_json(&Vote::Down),
+        to_json(&Vote::None),
+        to_json(&Vote::Up)
+    ]);
     assert_eq!(yaml, &rust);
     assert_eq!(at(schema(&doc, "Vote"), "/type"), "integer");
 }
@@ -587,34 +827,120 @@ fn limits_in_the_document_are_the_protocol_constants() {
         .as_object()
         .expect("x-talkback-limits is a map")
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_u64().unwrap_or_else(|| panic!("{k} is not a number"))))
+        .map(|(k, v)| {
+            (
+                k.as_str(),
+                v.as_u64().unwrap_or_else(|| panic!("{k} is not a number")),
+            )
+        })
         .collect();
     assert_eq!(listed, constants, "x-talkback-limits");
 
-    let s = |name: &str, tail: &str| at(&doc, &format!("/components/schemas/{name}{tail}")).as_u64();
+    let s =
+        |name: &str, tail: &str| at(&doc, &format!("/components/schemas/{name}{tail}")).as_u64();
     let n = |v: usize| Some(v as u64);
     let m = |v: u32| Some(u64::from(v));
     let expectations = [
-        ("NewComment body maxLength", s("NewComment", "/properties/body/maxLength"), n(BODY_MAX_CHARS)),
-        ("NewComment body minLength", s("NewComment", "/properties/body/minLength"), Some(1)),
-        ("NewComment author maxLength", s("NewComment", "/properties/author/maxLength"), n(NAME_MAX_CHARS)),
-        ("Comment author maxLength", s("Comment", "/properties/author/maxLength"), n(NAME_MAX_CHARS)),
-        ("NewComment thread maxLength", s("NewComment", "/properties/thread/maxLength"), n(THREAD_KEY_MAX_CHARS)),
-        ("ThreadInfo key maxLength", s("ThreadInfo", "/properties/key/maxLength"), n(THREAD_KEY_MAX_CHARS)),
-        ("NewComment title maxLength", s("NewComment", "/properties/title/maxLength"), n(TITLE_MAX_CHARS)),
-        ("ThreadInfo title maxLength", s("ThreadInfo", "/properties/title/maxLength"), n(TITLE_MAX_CHARS)),
-        ("NewComment url maxLength", s("NewComment", "/properties/url/maxLength"), n(URL_MAX_CHARS)),
-        ("ThreadInfo url maxLength", s("ThreadInfo", "/properties/url/maxLength"), n(URL_MAX_CHARS)),
-        ("CountsRequest maxItems", s("CountsRequest", "/properties/threads/maxItems"), n(COUNTS_MAX_KEYS)),
-        ("CountsRequest minItems", s("CountsRequest", "/properties/threads/minItems"), Some(1)),
-        ("CommentId maxLength", s("CommentId", "/maxLength"), n(COMMENT_ID_MAX_LEN)),
-        ("NewComment email maxLength", s("NewComment", "/properties/email/maxLength"), n(EMAIL_MAX_CHARS)),
-        ("NewComment client_token maxLength", s("NewComment", "/properties/client_token/maxLength"), n(CLIENT_TOKEN_MAX_LEN)),
-        ("NewComment client_token minLength", s("NewComment", "/properties/client_token/minLength"), Some(1)),
-        ("EditComment body maxLength", s("EditComment", "/properties/body/maxLength"), n(BODY_MAX_CHARS)),
-        ("EditComment body minLength", s("EditComment", "/properties/body/minLength"), Some(1)),
-        ("PreviewRequest body maxLength", s("PreviewRequest", "/properties/body/maxLength"), n(BODY_MAX_CHARS)),
-        ("PreviewRequest body minLength", s("PreviewRequest", "/properties/body/minLength"), Some(1)),
+        (
+            "NewComment body maxLength",
+            s("NewComment", "/properties/body/maxLength"),
+            n(BODY_MAX_CHARS),
+        ),
+        (
+            "NewComment body minLength",
+            s("NewComment", "/properties/body/minLength"),
+            Some(1),
+        ),
+        (
+            "NewComment author maxLength",
+            s("NewComment", "/properties/author/maxLength"),
+            n(NAME_MAX_CHARS),
+        ),
+        (
+            "Comment author maxLength",
+            s("Comment", "/properties/author/maxLength"),
+            n(NAME_MAX_CHARS),
+        ),
+        (
+            "NewComment thread maxLength",
+            s("NewComment", "/properties/thread/maxLength"),
+            n(THREAD_KEY_MAX_CHARS),
+        ),
+        (
+            "ThreadInfo key maxLength",
+            s("ThreadInfo", "/properties/key/maxLength"),
+            n(THREAD_KEY_MAX_CHARS),
+        ),
+        (
+            "NewComment title maxLength",
+            s("NewComment", "/properties/title/maxLength"),
+            n(TITLE_MAX_CHARS),
+        ),
+        (
+            "ThreadInfo title maxLength",
+            s("ThreadInfo", "/properties/title/maxLength"),
+            n(TITLE_MAX_CHARS),
+        ),
+        (
+            "NewComment url maxLength",
+            s("NewComment", "/properties/url/maxLength"),
+            n(URL_MAX_CHARS),
+        ),
+        (
+            "ThreadInfo url maxLength",
+            s("ThreadInfo", "/properties/url/maxLength"),
+            n(URL_MAX_CHARS),
+        ),
+        (
+            "CountsRequest maxItems",
+            s("CountsRequest", "/properties/threads/maxItems"),
+            n(COUNTS_MAX_KEYS),
+        ),
+        (
+            "CountsRequest minItems",
+            s("CountsRequest", "/properties/threads/minItems"),
+            Some(1),
+        ),
+        (
+            "CommentId maxLength",
+            s("CommentId", "/maxLength"),
+            n(COMMENT_ID_MAX_LEN),
+        ),
+        (
+            "NewComment email maxLength",
+            s("NewComment", "/properties/email/maxLength"),
+            n(EMAIL_MAX_CHARS),
+        ),
+        (
+            "NewComment client_token maxLength",
+            s("NewComment", "/properties/client_token/maxLength"),
+            n(CLIENT_TOKEN_MAX_LEN),
+        ),
+        (
+            "NewComment client_token minLength",
+            s("NewComment", "/properties/client_token/minLength"),
+            Some(1),
+        ),
+        (
+            "EditComment body maxLength",
+            s("EditComment", "/properties/body/maxLength"),
+            n(BODY_MAX_CHARS),
+        ),
+        (
+            "EditComment body minLength",
+            s("EditComment", "/properties/body/minLength"),
+            Some(1),
+        ),
+        (
+            "PreviewRequest body maxLength",
+            s("PreviewRequest", "/properties/body/maxLength"),
+            n(BODY_MAX_CHARS),
+        ),
+        (
+            "PreviewRequest body minLength",
+            s("PreviewRequest", "/properties/body/minLength"),
+            Some(1),
+        ),
     ];
     for (what, yaml, rust) in expectations {
         assert_eq!(yaml, rust, "{what}");
@@ -633,11 +959,20 @@ fn limits_in_the_document_are_the_protocol_constants() {
     ];
     for (path, name, min, default) in paging {
         let p = query_param(&doc, "get", path, name);
-        let got = [p.get("minimum"), p.get("maximum"), p.get("default")].map(|v| v.and_then(Value::as_u64));
-        assert_eq!(got, [Some(min), m(PAGE_LIMIT_MAX), m(default)], "GET {path} `{name}`: minimum, maximum, default");
+        let got = [p.get("minimum"), p.get("maximum"), p.get("default")]
+            .map(|v| v.and_then(Value::as_u64));
+        assert_eq!(
+            got,
+            [Some(min), m(PAGE_LIMIT_MAX), m(default)],
+            "GET {path} `{name}`: minimum, maximum, default"
+        );
     }
     let key = query_param(&doc, "get", routes::THREAD, "key");
-    assert_eq!(key.get("maxLength").and_then(Value::as_u64), n(THREAD_KEY_MAX_CHARS), "GET thread `key` maxLength");
+    assert_eq!(
+        key.get("maxLength").and_then(Value::as_u64),
+        n(THREAD_KEY_MAX_CHARS),
+        "GET thread `key` maxLength"
+    );
 }
 
 #[test]
@@ -651,8 +986,18 @@ fn the_validator_in_this_test_can_fail() {
     let mut errors = Vec::new();
     check(&doc, schema(&doc, "Comment"), &bad, "Comment", &mut errors);
     assert_eq!(errors.len(), 2, "{errors:?}");
-    let too_long = NewComment { thread: "t".into(), body: "é".repeat(BODY_MAX_CHARS + 1), ..Default::default() };
+    let too_long = NewComment {
+        thread: "t".into(),
+        body: "é".repeat(BODY_MAX_CHARS + 1),
+        ..Default::default()
+    };
     let mut errors = Vec::new();
-    check(&doc, schema(&doc, "NewComment"), &to_json(&too_long), "NewComment", &mut errors);
+    check(
+        &doc,
+        schema(&doc, "NewComment"),
+        &to_json(&too_long),
+        "NewComment",
+        &mut errors,
+    );
     assert_eq!(errors.len(), 1, "{errors:?}");
 }

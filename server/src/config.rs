@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
+use talkback_protocol::limits::EDIT_WINDOW_DEFAULT_SECS;
 
 /// How one server process runs; every field is a command-line flag.
 #[derive(Parser, Clone, Debug)]
@@ -32,6 +33,11 @@ pub struct Config {
     /// Fill the demo article's thread with sample comments when it has none.
     #[arg(long)]
     pub seed_demo: bool,
+
+    /// How long after posting readers may edit or delete their comments, in seconds
+    /// (0 turns editing off).
+    #[arg(long = "edit-window", value_name = "SECONDS", default_value_t = EDIT_WINDOW_DEFAULT_SECS)]
+    pub edit_window: u64,
 }
 
 impl Config {
@@ -43,6 +49,7 @@ impl Config {
             allow_origins: Vec::new(),
             static_dir: None,
             seed_demo: false,
+            edit_window: EDIT_WINDOW_DEFAULT_SECS,
         }
     }
 }

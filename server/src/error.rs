@@ -17,6 +17,10 @@ pub enum AppError {
     Validation(String),
     /// No or unknown reader token where one is required (401).
     Unauthorized(String),
+    /// The comment belongs to another reader (403).
+    Forbidden(String),
+    /// The comment's edit window has closed (403).
+    EditWindowClosed(String),
     /// Unknown comment or route (404).
     NotFound(String),
     /// The route exists but not with this method (400, as the protocol has no code of its own for it).
@@ -35,6 +39,8 @@ impl AppError {
             AppError::BadRequest(m) => (ErrorCode::BadRequest, m),
             AppError::Validation(m) => (ErrorCode::ValidationFailed, m),
             AppError::Unauthorized(m) => (ErrorCode::Unauthorized, m),
+            AppError::Forbidden(m) => (ErrorCode::Forbidden, m),
+            AppError::EditWindowClosed(m) => (ErrorCode::EditWindowClosed, m),
             AppError::NotFound(m) => (ErrorCode::NotFound, m),
             AppError::MethodNotAllowed => (
                 ErrorCode::BadRequest,
@@ -117,7 +123,42 @@ impl From<StoreError> for AppError {
             StoreError::CommentDeleted => AppError::Validation(
                 "This comment was deleted; it can no longer be voted on.".to_owned(),
             ),
+            StoreError::NotYours => AppError::Forbidden(
+                "Only the reader who wrote this comment can change it.".to_owned(),
+            ),
+            StoreError::EditWindowClosed { window_secs } => AppError::EditWindowClosed(format!(
+                "Comments can be edited for {} after posting; this one can no longer be changed.",
+                duration_text(window_secs)
+            )),
             StoreError::Database(detail) => AppError::Internal(detail),
         }
+    }
+}
+
+/// A window length as people say it: "15 minutes", "1 hour", "90 seconds".
+pub fn duration_text(secs: u64) -> String {
+    let (n, unit) = match secs {
+        0 => return "no time at all".to_owned(),
+        s if s % 3600 == 0 => (s / 3600, "hour"),
+        s if s % 60 == 0 => (s / 60, "minute"),
+        s => (s, "second"),
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration_text;
+
+    #[test]
+    fn windows_read_naturally() {
+        assert_eq!(duration_text(900), "15 minutes");
+        assert_eq!(duration_text(3600), "1 hour");
+        assert_eq!(duration_text(1), "1 second");
+        assert_eq!(duration_text(90), "90 seconds");
     }
 }

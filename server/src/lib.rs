@@ -9,7 +9,9 @@ pub mod cursor;
 pub mod error;
 pub mod extract;
 pub mod ids;
+pub mod order;
 pub mod pages;
+pub mod present;
 pub mod render;
 pub mod routes;
 pub mod seed;
@@ -17,6 +19,7 @@ pub mod seed_data;
 pub mod statics;
 pub mod store;
 pub mod tree;
+pub mod writes;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,7 +30,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, Method};
 use axum::response::IntoResponse;
-use axum::routing::{any, get, post, put};
+use axum::routing::{any, get, patch, post, put};
 use talkback_protocol::limits::REQUEST_MAX_BYTES;
 use talkback_protocol::routes as paths;
 use tokio::net::TcpListener;
@@ -49,16 +52,28 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The installation's secret (salts avatar seeds).
     pub secret: Arc<str>,
+    /// How long after posting a comment may be edited or deleted, in seconds.
+    pub edit_window_secs: u64,
 }
 
 impl AppState {
     /// Wraps a store, loading its secret.
-    pub async fn new(store: Arc<dyn Store>) -> Result<Self, StoreError> {
+    pub async fn new(store: Arc<dyn Store>, edit_window_secs: u64) -> Result<Self, StoreError> {
         let secret = store.instance_secret().await?;
         Ok(AppState {
             store,
             secret: secret.into(),
+            edit_window_secs,
         })
+    }
+
+    /// How `reader` sees comments right now.
+    pub fn viewer(&self, reader: Option<store::ReaderId>) -> present::Viewer {
+        present::Viewer {
+            reader,
+            now: clock::now_micros(),
+            window_secs: self.edit_window_secs,
+        }
     }
 }
 
@@ -115,7 +130,13 @@ fn origins(raw: &[String]) -> Result<Vec<HeaderValue>, ServerError> {
 pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins(&config.allow_origins)?))
-        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .allow_headers([AUTHORIZATION, CONTENT_TYPE])
         .max_age(Duration::from_secs(600));
     let api = Router::new()
@@ -125,6 +146,12 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
         .route(paths::REPLIES, get(routes::get_replies))
         .route(paths::VOTE, put(routes::put_vote))
         .route(paths::COUNTS, post(routes::post_counts))
+        .route(
+            paths::COMMENT,
+            patch(writes::edit_comment).delete(writes::delete_comment),
+        )
+        .route(paths::CONTEXT, get(routes::get_context))
+        .route(paths::PREVIEW, post(writes::preview))
         .route("/api", any(routes::not_found))
         .route("/api/{*rest}", any(routes::not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
@@ -211,7 +238,9 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
             eprintln!("talkback-server: seeded the demo thread with {written} comments");
         }
     }
-    let state = AppState::new(store).await.map_err(ServerError::Store)?;
+    let state = AppState::new(store, config.edit_window)
+        .await
+        .map_err(ServerError::Store)?;
     let router = app(state, config)?;
     let listener = TcpListener::bind(&config.listen)
         .await

@@ -1,33 +1,38 @@
-//! Reading side of the API: threads and replies pages, assembled from the store and the tree.
+//! Reading side of the API: thread, replies and context pages, assembled from the store and the tree.
 
 use std::collections::HashMap;
 
-use talkback_protocol::{Comment, CommentId, RepliesPage, ThreadInfo, ThreadPage, Vote};
+use talkback_protocol::{
+    Comment, CommentId, ContextPage, RepliesPage, SortOrder, ThreadInfo, ThreadPage,
+};
 
 use crate::AppState;
-use crate::clock::rfc3339;
 use crate::cursor::Position;
 use crate::error::AppError;
-use crate::ids::avatar_seed;
-use crate::store::{CommentRow, ReaderId, StoreError};
-use crate::tree::{Forest, Page, Slot};
+use crate::present::{Viewer, present};
+use crate::store::{CommentRow, StoreError, ThreadRow};
+use crate::tree::{Forest, Slot};
 
 /// What a thread page asks for, already validated.
 pub struct ThreadRequest {
     /// Normalized key.
     pub key: String,
+    /// Order of comments and replies.
+    pub sort: SortOrder,
     /// Top-level comments per page.
     pub limit: u32,
     /// Direct replies per comment.
     pub replies: u32,
-    /// Continue after this position.
+    /// Continue after this position (of the same sort).
     pub after: Option<Position>,
-    /// The asking reader, for `my_vote`.
-    pub reader: Option<ReaderId>,
 }
 
 /// Builds `GET /api/v1/thread`; an unknown thread is an empty page.
-pub async fn thread_page(state: &AppState, req: ThreadRequest) -> Result<ThreadPage, AppError> {
+pub async fn thread_page(
+    state: &AppState,
+    req: ThreadRequest,
+    viewer: Viewer,
+) -> Result<ThreadPage, AppError> {
     let Some(thread) = state.store.thread_by_key(req.key.clone()).await? else {
         return Ok(ThreadPage {
             thread: ThreadInfo {
@@ -40,18 +45,12 @@ pub async fn thread_page(state: &AppState, req: ThreadRequest) -> Result<ThreadP
             next_cursor: None,
         });
     };
-    let forest = Forest::new(state.store.skeleton(thread.id).await?);
+    let forest = Forest::new(state.store.skeleton(thread.id).await?, req.sort);
     let page = forest.top_level(req.after.as_ref(), req.limit, req.replies);
     let next_cursor = page.next.as_ref().map(Position::to_cursor);
-    let comments = fill(state, page, req.reader).await?;
     Ok(ThreadPage {
-        thread: ThreadInfo {
-            key: thread.key,
-            title: thread.title,
-            url: thread.url,
-            comment_count: thread.comment_count,
-        },
-        comments,
+        thread: info(thread),
+        comments: fill(state, page.slots, viewer).await?,
         next_cursor,
     })
 }
@@ -60,93 +59,90 @@ pub async fn thread_page(state: &AppState, req: ThreadRequest) -> Result<ThreadP
 pub async fn replies_page(
     state: &AppState,
     parent: &CommentId,
+    sort: SortOrder,
     limit: u32,
     after: Option<Position>,
-    reader: Option<ReaderId>,
+    viewer: Viewer,
 ) -> Result<RepliesPage, AppError> {
-    let thread = state
-        .store
-        .thread_of_comment(parent.as_str().to_owned())
-        .await?
-        .ok_or(StoreError::CommentNotFound)?;
-    let forest = Forest::new(state.store.skeleton(thread).await?);
+    let forest = forest_of(state, parent, sort).await?.1;
     let nested = talkback_protocol::limits::REPLIES_LIMIT_DEFAULT;
     let page = forest
         .replies(parent.as_str(), after.as_ref(), limit, nested)
         .ok_or(StoreError::CommentNotFound)?;
     let next_cursor = page.next.as_ref().map(Position::to_cursor);
     Ok(RepliesPage {
-        comments: fill(state, page, reader).await?,
+        comments: fill(state, page.slots, viewer).await?,
         next_cursor,
     })
+}
+
+/// Builds `GET /api/v1/comments/{id}/context`: a deleted comment without replies is not found.
+pub async fn context_page(
+    state: &AppState,
+    target: &CommentId,
+    sort: SortOrder,
+    replies: u32,
+    viewer: Viewer,
+) -> Result<ContextPage, AppError> {
+    let (thread, forest) = forest_of(state, target, sort).await?;
+    let slots = forest
+        .context(target.as_str(), replies)
+        .ok_or(StoreError::CommentNotFound)?;
+    Ok(ContextPage {
+        thread: info(thread),
+        target: target.clone(),
+        comments: fill(state, slots, viewer).await?,
+    })
+}
+
+/// The thread a comment belongs to, arranged in `sort` order.
+async fn forest_of(
+    state: &AppState,
+    comment: &CommentId,
+    sort: SortOrder,
+) -> Result<(ThreadRow, Forest), AppError> {
+    let thread_id = state
+        .store
+        .thread_of_comment(comment.as_str().to_owned())
+        .await?
+        .ok_or(StoreError::CommentNotFound)?;
+    let thread = state
+        .store
+        .thread_by_id(thread_id)
+        .await?
+        .ok_or(StoreError::CommentNotFound)?;
+    let forest = Forest::new(state.store.skeleton(thread_id).await?, sort);
+    Ok((thread, forest))
+}
+
+fn info(thread: ThreadRow) -> ThreadInfo {
+    ThreadInfo {
+        key: thread.key,
+        title: thread.title,
+        url: thread.url,
+        comment_count: thread.comment_count,
+    }
 }
 
 /// Fetches the content of a page's comments and puts it in the page's order.
 async fn fill(
     state: &AppState,
-    page: Page,
-    reader: Option<ReaderId>,
+    slots: Vec<Slot>,
+    viewer: Viewer,
 ) -> Result<Vec<Comment>, AppError> {
-    let ids = page.slots.iter().map(|s| s.id.clone()).collect();
+    let ids = slots.iter().map(|s| s.id.clone()).collect();
     let mut rows: HashMap<String, CommentRow> = state
         .store
-        .comments(ids, reader)
+        .comments(ids, viewer.reader)
         .await?
         .into_iter()
         .map(|r| (r.id.clone(), r))
         .collect();
-    Ok(page
-        .slots
+    Ok(slots
         .into_iter()
         .filter_map(|slot| {
             let row = rows.remove(&slot.id)?;
-            present(&state.secret, row, &slot)
+            present(&state.secret, &viewer, row, &slot)
         })
         .collect())
-}
-
-/// Turns a stored comment into its wire form; a deleted one keeps only its place in the tree.
-pub fn present(secret: &str, row: CommentRow, slot: &Slot) -> Option<Comment> {
-    let id = CommentId::parse(&row.id)?;
-    let parent_id = row.parent_id.as_deref().and_then(CommentId::parse);
-    let created_at = rfc3339(row.created_at);
-    let replies_cursor = slot.replies_cursor.as_ref().map(Position::to_cursor);
-    if row.deleted {
-        return Some(Comment {
-            id,
-            parent_id,
-            author: None,
-            avatar_seed: String::new(),
-            body_html: String::new(),
-            created_at,
-            score: 0,
-            upvotes: 0,
-            downvotes: 0,
-            my_vote: Vote::None,
-            reply_count: slot.reply_count,
-            deleted: true,
-            replies_cursor,
-            edited_at: None,
-            editable_until: None,
-        });
-    }
-    let score = i64::try_from(row.upvotes).unwrap_or(i64::MAX)
-        - i64::try_from(row.downvotes).unwrap_or(i64::MAX);
-    Some(Comment {
-        id,
-        parent_id,
-        avatar_seed: avatar_seed(secret, row.reader_id, row.author.as_deref()),
-        author: row.author,
-        body_html: row.body_html,
-        created_at,
-        score,
-        upvotes: row.upvotes,
-        downvotes: row.downvotes,
-        my_vote: row.my_vote,
-        reply_count: slot.reply_count,
-        deleted: false,
-        replies_cursor,
-        edited_at: None,
-        editable_until: None,
-    })
 }

@@ -9,8 +9,9 @@ use serde::Deserialize;
 use talkback_protocol::limits::{COUNTS_MAX_KEYS, PAGE_LIMIT_DEFAULT, REPLIES_LIMIT_DEFAULT};
 use talkback_protocol::validate::{self, page_limit};
 use talkback_protocol::{
-    Comment, CountsRequest, CountsResponse, NewComment, ReaderToken, RepliesPage, RepliesQuery,
-    ThreadPage, ValidationError, VoteRequest, VoteResult, normalize_thread_key,
+    Comment, ContextPage, ContextQuery, CountsRequest, CountsResponse, NewComment, ReaderToken,
+    RepliesPage, RepliesQuery, SortOrder, ThreadPage, ValidationError, VoteRequest, VoteResult,
+    normalize_thread_key,
 };
 
 use crate::AppState;
@@ -20,6 +21,7 @@ use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery, CommentIdPath, MaybeReader, Reader};
 use crate::ids::{new_comment_id, new_token, token_hash};
 use crate::pages::{self, ThreadRequest};
+use crate::present::present;
 use crate::render::render_markdown;
 use crate::store::InsertComment;
 use crate::tree::Slot;
@@ -32,15 +34,23 @@ pub struct ThreadParams {
     limit: Option<u32>,
     replies: Option<u32>,
     cursor: Option<String>,
+    sort: Option<SortOrder>,
 }
 
-fn cursor(raw: Option<&str>) -> Result<Option<Position>, AppError> {
-    match raw.map(str::trim).filter(|c| !c.is_empty()) {
-        None => Ok(None),
-        Some(c) => Position::from_cursor(c)
-            .map(Some)
-            .map_err(|e| AppError::BadRequest(e.to_string())),
+/// Reads a cursor sent back by a client; it must have been made for `sort`.
+fn cursor(raw: Option<&str>, sort: SortOrder) -> Result<Option<Position>, AppError> {
+    let Some(raw) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let position = Position::from_cursor(raw).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    if position.sort != sort {
+        return Err(AppError::BadRequest(format!(
+            "This cursor belongs to the `{}` order but `sort={}` was asked for; load the first page again in the new order.",
+            position.sort.as_str(),
+            sort.as_str()
+        )));
     }
+    Ok(Some(position))
 }
 
 /// `POST /api/v1/readers`
@@ -58,14 +68,16 @@ pub async fn get_thread(
     MaybeReader(reader): MaybeReader,
     ApiQuery(q): ApiQuery<ThreadParams>,
 ) -> Result<Json<ThreadPage>, AppError> {
+    let sort = q.sort.unwrap_or_default();
     let req = ThreadRequest {
         key: normalize_thread_key(q.key.as_deref().unwrap_or_default())?,
+        sort,
         limit: page_limit(q.limit, PAGE_LIMIT_DEFAULT, 1)?,
         replies: page_limit(q.replies, REPLIES_LIMIT_DEFAULT, 0)?,
-        after: cursor(q.cursor.as_deref())?,
-        reader,
+        after: cursor(q.cursor.as_deref(), sort)?,
     };
-    Ok(Json(pages::thread_page(&state, req).await?))
+    let viewer = state.viewer(reader);
+    Ok(Json(pages::thread_page(&state, req, viewer).await?))
 }
 
 /// `GET /api/v1/comments/{id}/replies`
@@ -75,10 +87,26 @@ pub async fn get_replies(
     CommentIdPath(id): CommentIdPath,
     ApiQuery(q): ApiQuery<RepliesQuery>,
 ) -> Result<Json<RepliesPage>, AppError> {
+    let sort = q.sort.unwrap_or_default();
     let limit = page_limit(q.limit, REPLIES_LIMIT_DEFAULT, 1)?;
-    let after = cursor(q.cursor.as_deref())?;
+    let after = cursor(q.cursor.as_deref(), sort)?;
+    let viewer = state.viewer(reader);
     Ok(Json(
-        pages::replies_page(&state, &id, limit, after, reader).await?,
+        pages::replies_page(&state, &id, sort, limit, after, viewer).await?,
+    ))
+}
+
+/// `GET /api/v1/comments/{id}/context`
+pub async fn get_context(
+    State(state): State<AppState>,
+    MaybeReader(reader): MaybeReader,
+    CommentIdPath(id): CommentIdPath,
+    ApiQuery(q): ApiQuery<ContextQuery>,
+) -> Result<Json<ContextPage>, AppError> {
+    let replies = page_limit(q.replies, REPLIES_LIMIT_DEFAULT, 0)?;
+    let viewer = state.viewer(reader);
+    Ok(Json(
+        pages::context_page(&state, &id, q.sort.unwrap_or_default(), replies, viewer).await?,
     ))
 }
 
@@ -90,7 +118,7 @@ pub async fn post_comment(
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
     let valid = validate::new_comment(&body)?;
     let body_html = render_markdown(&valid.body);
-    let row = state
+    let posted = state
         .store
         .insert_comment(InsertComment {
             id: new_comment_id(),
@@ -103,17 +131,30 @@ pub async fn post_comment(
             body_md: valid.body,
             body_html,
             created_at: now_micros(),
+            email: valid.email,
+            client_token: valid.client_token,
         })
         .await?;
+    // A repeated post answers with the comment as it is now; its replies are not counted here,
+    // the widget only needs it to replace the pending copy.
     let slot = Slot {
-        id: row.id.clone(),
+        id: posted.row.id.clone(),
         reply_count: 0,
         replies_cursor: None,
     };
-    let comment = pages::present(&state.secret, row, &slot).ok_or_else(|| {
-        AppError::Internal("a freshly generated comment id did not parse".to_owned())
-    })?;
-    Ok((StatusCode::CREATED, Json(comment)))
+    let comment = present(
+        &state.secret,
+        &state.viewer(Some(reader)),
+        posted.row,
+        &slot,
+    )
+    .ok_or_else(|| AppError::Internal("a stored comment id did not parse".to_owned()))?;
+    let status = if posted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(comment)))
 }
 
 /// `PUT /api/v1/comments/{id}/vote`

@@ -5,7 +5,10 @@
 
 use std::collections::HashMap;
 
+use talkback_protocol::SortOrder;
+
 use crate::cursor::Position;
+use crate::order::{Mark, display_cmp};
 
 /// The shape of one comment, without its content.
 #[derive(Clone, Debug)]
@@ -18,6 +21,21 @@ pub struct Node {
     pub created_at: i64,
     /// The comment was deleted.
     pub deleted: bool,
+    /// Up votes.
+    pub upvotes: u64,
+    /// Down votes.
+    pub downvotes: u64,
+}
+
+impl Node {
+    fn mark(&self) -> Mark {
+        Mark {
+            created_at: self.created_at,
+            id: self.id.clone(),
+            upvotes: self.upvotes,
+            downvotes: self.downvotes,
+        }
+    }
 }
 
 /// One comment placed in a page, with what the client needs to page its replies.
@@ -40,8 +58,9 @@ pub struct Page {
     pub next: Option<Position>,
 }
 
-/// A thread's comments arranged as a forest.
+/// A thread's comments arranged as a forest, siblings in one sort order.
 pub struct Forest {
+    sort: SortOrder,
     nodes: Vec<Node>,
     roots: Vec<usize>,
     children: Vec<Vec<usize>>,
@@ -50,9 +69,12 @@ pub struct Forest {
 }
 
 impl Forest {
-    /// Arranges the nodes; comments whose parent is missing are left out.
-    pub fn new(mut nodes: Vec<Node>) -> Self {
-        nodes.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    /// Arranges the nodes with siblings in `sort` order; comments whose parent is missing are left out.
+    pub fn new(mut nodes: Vec<Node>, sort: SortOrder) -> Self {
+        // Computing each mark once keeps the Wilson bound out of the comparison's inner loop cost.
+        let mut keyed: Vec<(Mark, Node)> = nodes.drain(..).map(|n| (n.mark(), n)).collect();
+        keyed.sort_by(|a, b| display_cmp(sort, &a.0, &b.0));
+        let nodes: Vec<Node> = keyed.into_iter().map(|(_, n)| n).collect();
         let index: HashMap<String, usize> = nodes
             .iter()
             .enumerate()
@@ -91,12 +113,19 @@ impl Forest {
             }
         }
         Forest {
+            sort,
             nodes,
             roots,
             children,
             visible,
             index,
         }
+    }
+
+    /// Number of visible direct replies of a comment; `None` if it is unknown.
+    pub fn reply_count(&self, id: &str) -> Option<u64> {
+        let &i = self.index.get(id)?;
+        Some(self.shown(self.children.get(i)?).len() as u64)
     }
 
     /// Whether the comment exists in this thread.
@@ -122,14 +151,50 @@ impl Forest {
         Some(self.page_of(list, after, limit, replies))
     }
 
-    fn position(&self, i: usize) -> Position {
-        self.nodes
-            .get(i)
-            .map(|n| Position {
-                created_at: n.created_at,
-                id: n.id.clone(),
+    /// The comment and its visible replies laid out as on a thread page, preceded by its
+    /// ancestors root first, each of them alone (their other replies left to the replies route).
+    /// `None` if the comment is unknown or not shown (deleted without replies).
+    pub fn context(&self, target: &str, replies: u32) -> Option<Vec<Slot>> {
+        let &ti = self.index.get(target)?;
+        if !self.visible.get(ti).copied().unwrap_or(false) {
+            return None;
+        }
+        let mut path = Vec::new();
+        let mut at = self.nodes.get(ti)?.parent.as_ref();
+        // Bounded by the number of comments, so a cycle in bad data cannot loop forever.
+        while let Some(parent) = at.filter(|_| path.len() < self.nodes.len()) {
+            let &pi = self.index.get(parent)?;
+            path.push(pi);
+            at = self.nodes.get(pi)?.parent.as_ref();
+        }
+        let mut slots: Vec<Slot> = path
+            .iter()
+            .rev()
+            .filter_map(|&i| {
+                let n = self.nodes.get(i)?;
+                let reply_count = self.shown(self.children.get(i)?).len() as u64;
+                // The path child alone was sent, from the middle of the order: others start from the top.
+                let replies_cursor = (reply_count > 1).then(|| Position::start(self.sort));
+                Some(Slot {
+                    id: n.id.clone(),
+                    reply_count,
+                    replies_cursor,
+                })
             })
-            .unwrap_or_else(Position::start)
+            .collect();
+        slots.extend(self.expand(&[ti], replies));
+        Some(slots)
+    }
+
+    fn position(&self, i: usize) -> Position {
+        match self.nodes.get(i) {
+            Some(n) => Position::after(self.sort, n.mark()),
+            None => Position::start(self.sort),
+        }
+    }
+
+    fn mark(&self, i: usize) -> Option<Mark> {
+        self.nodes.get(i).map(Node::mark)
     }
 
     fn shown(&self, list: &[usize]) -> Vec<usize> {
@@ -143,14 +208,13 @@ impl Forest {
         let candidates: Vec<usize> = self
             .shown(list)
             .into_iter()
-            .filter(|&i| after.is_none_or(|a| self.position(i) > *a))
+            .filter(|&i| after.is_none_or(|a| self.mark(i).is_some_and(|m| a.precedes(&m))))
             .collect();
         let take = (limit as usize).min(candidates.len());
         let (page, rest) = candidates.split_at(take);
-        let next = (!rest.is_empty()).then(|| {
-            page.last()
-                .map(|&i| self.position(i))
-                .unwrap_or_else(Position::start)
+        let next = (!rest.is_empty()).then(|| match page.last() {
+            Some(&i) => self.position(i),
+            None => Position::start(self.sort),
         });
         Page {
             slots: self.expand(page, replies),
@@ -166,11 +230,9 @@ impl Forest {
             let kids = self.shown(self.children.get(i).map(Vec::as_slice).unwrap_or_default());
             let sent = (replies as usize).min(kids.len());
             let (sent_kids, held_back) = kids.split_at(sent);
-            let replies_cursor = (!held_back.is_empty()).then(|| {
-                sent_kids
-                    .last()
-                    .map(|&k| self.position(k))
-                    .unwrap_or_else(Position::start)
+            let replies_cursor = (!held_back.is_empty()).then(|| match sent_kids.last() {
+                Some(&k) => self.position(k),
+                None => Position::start(self.sort),
             });
             stack.extend(sent_kids.iter().rev().copied());
             if let Some(n) = self.nodes.get(i) {
@@ -189,12 +251,24 @@ impl Forest {
 mod tests {
     use super::*;
 
+    const OLD: SortOrder = SortOrder::Oldest;
+
     fn node(id: &str, parent: Option<&str>, t: i64, deleted: bool) -> Node {
         Node {
             id: id.into(),
             parent: parent.map(Into::into),
             created_at: t,
             deleted,
+            upvotes: 0,
+            downvotes: 0,
+        }
+    }
+
+    fn voted(id: &str, parent: Option<&str>, t: i64, up: u64, down: u64) -> Node {
+        Node {
+            upvotes: up,
+            downvotes: down,
+            ..node(id, parent, t, false)
         }
     }
 
@@ -204,13 +278,16 @@ mod tests {
 
     #[test]
     fn flat_order_puts_parents_before_replies() {
-        let f = Forest::new(vec![
-            node("b", None, 2, false),
-            node("a1", Some("a"), 3, false),
-            node("a", None, 1, false),
-            node("a1x", Some("a1"), 4, false),
-            node("a2", Some("a"), 5, false),
-        ]);
+        let f = Forest::new(
+            vec![
+                node("b", None, 2, false),
+                node("a1", Some("a"), 3, false),
+                node("a", None, 1, false),
+                node("a1x", Some("a1"), 4, false),
+                node("a2", Some("a"), 5, false),
+            ],
+            OLD,
+        );
         assert_eq!(
             ids(&f.top_level(None, 10, 10)),
             ["a", "a1", "a1x", "a2", "b"]
@@ -219,13 +296,16 @@ mod tests {
 
     #[test]
     fn deleted_comments_stay_only_as_context_for_replies() {
-        let f = Forest::new(vec![
-            node("gone", None, 1, true),
-            node("kept", None, 2, true),
-            node("r", Some("kept"), 3, false),
-            node("gone-chain", None, 4, true),
-            node("gone-child", Some("gone-chain"), 5, true),
-        ]);
+        let f = Forest::new(
+            vec![
+                node("gone", None, 1, true),
+                node("kept", None, 2, true),
+                node("r", Some("kept"), 3, false),
+                node("gone-chain", None, 4, true),
+                node("gone-child", Some("gone-chain"), 5, true),
+            ],
+            OLD,
+        );
         let p = f.top_level(None, 10, 10);
         assert_eq!(ids(&p), ["kept", "r"]);
         assert_eq!(p.slots.first().map(|s| s.reply_count), Some(1));
@@ -236,7 +316,7 @@ mod tests {
         let nodes = (0..5)
             .map(|i| node(&format!("c{i}"), None, i, false))
             .collect();
-        let f = Forest::new(nodes);
+        let f = Forest::new(nodes, OLD);
         let first = f.top_level(None, 2, 0);
         assert_eq!(ids(&first), ["c0", "c1"]);
         let second = f.top_level(first.next.as_ref(), 2, 0);
@@ -250,7 +330,7 @@ mod tests {
     fn held_back_replies_get_a_cursor_that_continues() {
         let mut nodes = vec![node("p", None, 0, false)];
         nodes.extend((1..=4).map(|i| node(&format!("r{i}"), Some("p"), i, false)));
-        let f = Forest::new(nodes);
+        let f = Forest::new(nodes, OLD);
         let page = f.top_level(None, 10, 1);
         assert_eq!(ids(&page), ["p", "r1"]);
         let cursor = page.slots.first().and_then(|s| s.replies_cursor.clone());
@@ -264,7 +344,7 @@ mod tests {
                 .slots
                 .first()
                 .and_then(|s| s.replies_cursor.clone()),
-            Some(Position::start())
+            Some(Position::start(OLD))
         );
     }
 
@@ -279,7 +359,83 @@ mod tests {
                 i < 49_999,
             )
         }));
-        let f = Forest::new(nodes);
+        let f = Forest::new(nodes, OLD);
         assert_eq!(f.top_level(None, 1, 1).slots.len(), 50_000);
+    }
+
+    #[test]
+    fn replies_follow_the_sort_within_their_parent() {
+        let nodes = vec![
+            voted("p", None, 0, 0, 0),
+            voted("r-old-liked", Some("p"), 1, 10, 0),
+            voted("r-mid", Some("p"), 2, 0, 0),
+            voted("r-new-disliked", Some("p"), 3, 0, 4),
+        ];
+        let order = |sort| {
+            let f = Forest::new(nodes.clone(), sort);
+            ids(&f.top_level(None, 10, 10))
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            order(SortOrder::Best),
+            // No up votes bound both at 0; then the newer one goes first.
+            ["p", "r-old-liked", "r-new-disliked", "r-mid"]
+        );
+        assert_eq!(
+            order(SortOrder::Newest),
+            ["p", "r-new-disliked", "r-mid", "r-old-liked"]
+        );
+        assert_eq!(
+            order(SortOrder::Oldest),
+            ["p", "r-old-liked", "r-mid", "r-new-disliked"]
+        );
+    }
+
+    #[test]
+    fn a_newest_first_cursor_is_not_confused_by_later_comments() {
+        let mut nodes: Vec<Node> = (0..4)
+            .map(|i| node(&format!("c{i}"), None, i, false))
+            .collect();
+        let first = Forest::new(nodes.clone(), SortOrder::Newest).top_level(None, 2, 0);
+        assert_eq!(ids(&first), ["c3", "c2"]);
+        nodes.push(node("late", None, 9, false));
+        let f = Forest::new(nodes, SortOrder::Newest);
+        assert_eq!(ids(&f.top_level(first.next.as_ref(), 2, 0)), ["c1", "c0"]);
+    }
+
+    #[test]
+    fn context_is_the_path_then_the_subtree() {
+        let f = Forest::new(
+            vec![
+                node("root", None, 0, false),
+                node("sibling", Some("root"), 1, false),
+                node("mid", Some("root"), 2, false),
+                node("target", Some("mid"), 3, false),
+                node("cousin", Some("mid"), 4, false),
+                node("child", Some("target"), 5, false),
+                node("other-root", None, 6, false),
+                node("gone", None, 7, true),
+            ],
+            OLD,
+        );
+        let slots = f.context("target", 10).unwrap_or_default();
+        let got: Vec<(&str, u64, bool)> = slots
+            .iter()
+            .map(|s| (s.id.as_str(), s.reply_count, s.replies_cursor.is_some()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("root", 2, true),
+                ("mid", 2, true),
+                ("target", 1, false),
+                ("child", 0, false)
+            ]
+        );
+        assert!(f.context("gone", 10).is_none());
+        assert!(f.context("nope", 10).is_none());
+        assert_eq!(f.context("root", 0).map(|v| v.len()), Some(1));
     }
 }

@@ -30,6 +30,10 @@ pub enum StoreError {
     ParentInOtherThread,
     /// A reply names a deleted parent.
     ParentDeleted,
+    /// The comment belongs to another reader.
+    NotYours,
+    /// The comment is older than the edit window, given in seconds.
+    EditWindowClosed { window_secs: u64 },
     /// The database failed; the text is for the operator's log.
     Database(String),
 }
@@ -42,6 +46,13 @@ impl std::fmt::Display for StoreError {
             StoreError::ParentNotFound => f.write_str("parent comment not found"),
             StoreError::ParentInOtherThread => f.write_str("parent comment is in another thread"),
             StoreError::ParentDeleted => f.write_str("parent comment is deleted"),
+            StoreError::NotYours => f.write_str("comment belongs to another reader"),
+            StoreError::EditWindowClosed { window_secs } => {
+                write!(
+                    f,
+                    "comment is older than the edit window of {window_secs} s"
+                )
+            }
             StoreError::Database(d) => write!(f, "database error: {d}"),
         }
     }
@@ -79,6 +90,8 @@ pub struct CommentRow {
     pub body_html: String,
     /// Microseconds since the Unix epoch.
     pub created_at: i64,
+    /// Last edit, microseconds since the Unix epoch.
+    pub edited_at: Option<i64>,
     /// Deleted flag.
     pub deleted: bool,
     /// Up votes.
@@ -112,6 +125,45 @@ pub struct InsertComment {
     pub body_html: String,
     /// Microseconds since the Unix epoch.
     pub created_at: i64,
+    /// Email for reply notifications; stored, never read back by the API.
+    pub email: Option<String>,
+    /// Idempotency key, unique per reader.
+    pub client_token: Option<String>,
+}
+
+/// The result of [`Store::insert_comment`].
+#[derive(Clone, Debug)]
+pub struct Posted {
+    /// The stored comment.
+    pub row: CommentRow,
+    /// `false` when the reader's `client_token` was already used and nothing new was written.
+    pub created: bool,
+}
+
+/// Who may change a comment until when: the edit window applied by the store.
+#[derive(Clone, Copy, Debug)]
+pub struct EditGrant {
+    /// The reader asking for the change.
+    pub reader: ReaderId,
+    /// Now, in microseconds since the Unix epoch.
+    pub now: i64,
+    /// Length of the edit window in seconds.
+    pub window_secs: u64,
+}
+
+impl EditGrant {
+    /// Whether a comment created at `created_at` (microseconds) is still inside the window.
+    pub fn open_for(&self, created_at: i64) -> bool {
+        self.now < edit_deadline(created_at, self.window_secs)
+    }
+}
+
+/// The moment (microseconds) the edit window of a comment created at `created_at` closes.
+pub fn edit_deadline(created_at: i64, window_secs: u64) -> i64 {
+    let window = i64::try_from(window_secs)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1_000_000);
+    created_at.saturating_add(window)
 }
 
 /// Vote tallies of a comment after a vote.
@@ -176,6 +228,8 @@ pub trait Store: Send + Sync + 'static {
     async fn thread_by_key(&self, key: String) -> Result<Option<ThreadRow>, StoreError>;
     /// The thread a comment belongs to.
     async fn thread_of_comment(&self, comment_id: String) -> Result<Option<ThreadId>, StoreError>;
+    /// The thread with this id, if it exists.
+    async fn thread_by_id(&self, id: ThreadId) -> Result<Option<ThreadRow>, StoreError>;
     /// The shape of every comment in a thread.
     async fn skeleton(&self, thread: ThreadId) -> Result<Vec<Node>, StoreError>;
     /// Content of the given comments (any order), with `reader`'s votes.
@@ -184,8 +238,20 @@ pub trait Store: Send + Sync + 'static {
         ids: Vec<String>,
         reader: Option<ReaderId>,
     ) -> Result<Vec<CommentRow>, StoreError>;
-    /// Writes a comment, creating its thread if needed.
-    async fn insert_comment(&self, c: InsertComment) -> Result<CommentRow, StoreError>;
+    /// Writes a comment, creating its thread if needed; with a `client_token` the reader already
+    /// used, writes nothing and returns the comment stored then.
+    async fn insert_comment(&self, c: InsertComment) -> Result<Posted, StoreError>;
+    /// Replaces the body of the reader's own comment inside the edit window, stamping `edited_at`.
+    async fn edit_comment(
+        &self,
+        comment_id: String,
+        grant: EditGrant,
+        body_md: String,
+        body_html: String,
+    ) -> Result<CommentRow, StoreError>;
+    /// Deletes the reader's own comment inside the edit window: its content is erased, its
+    /// place kept for its replies.
+    async fn delete_comment(&self, comment_id: String, grant: EditGrant) -> Result<(), StoreError>;
     /// Sets (or with [`Vote::None`] withdraws) a reader's vote and returns the new tallies.
     async fn set_vote(
         &self,

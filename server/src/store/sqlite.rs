@@ -12,14 +12,16 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, param
 use talkback_protocol::Vote;
 
 use super::{
-    CommentRow, ImportThread, InsertComment, ReaderId, Store, StoreError, Tallies, ThreadId,
-    ThreadRow,
+    CommentRow, EditGrant, ImportThread, InsertComment, Posted, ReaderId, Store, StoreError,
+    Tallies, ThreadId, ThreadRow,
 };
 use crate::clock::now_micros;
 use crate::tree::Node;
 
-/// Schema steps; `PRAGMA user_version` records how many have been applied.
-const MIGRATIONS: &[&str] = &[r#"
+/// Schema steps; `PRAGMA user_version` records how many have been applied. Never edit a step
+/// that has shipped: databases in the field have run it; add a new one.
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -57,7 +59,21 @@ CREATE TABLE votes (
     value      INTEGER NOT NULL CHECK (value IN (-1, 1)),
     PRIMARY KEY (comment_id, reader_id)
 ) WITHOUT ROWID;
-"#];
+"#,
+    // Editing, reply-notification addresses and idempotent posts.
+    r#"
+ALTER TABLE comments ADD COLUMN edited_at INTEGER;
+ALTER TABLE comments ADD COLUMN email TEXT;
+ALTER TABLE comments ADD COLUMN client_token TEXT;
+CREATE UNIQUE INDEX comments_by_client_token ON comments(reader_id, client_token)
+    WHERE client_token IS NOT NULL;
+"#,
+];
+
+/// The columns [`comment_row`] reads, in its order.
+const COMMENT_COLUMNS: &str =
+    "c.id, c.parent_id, c.reader_id, c.author, c.body_html, c.created_at, c.edited_at,
+     c.deleted, c.upvotes, c.downvotes";
 
 /// SQLite allows at most 999 bound parameters in older builds; stay well below.
 const IN_CHUNK: usize = 400;
@@ -147,6 +163,78 @@ fn random_hex(bytes: usize) -> String {
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Reads [`COMMENT_COLUMNS`] and then the asking reader's vote, if `with_vote`.
+fn comment_row(r: &rusqlite::Row<'_>, with_vote: bool) -> rusqlite::Result<CommentRow> {
+    Ok(CommentRow {
+        id: r.get(0)?,
+        parent_id: r.get(1)?,
+        reader_id: r.get(2)?,
+        author: r.get(3)?,
+        body_html: r.get(4)?,
+        created_at: r.get(5)?,
+        edited_at: r.get(6)?,
+        deleted: r.get(7)?,
+        upvotes: to_u64(r.get(8)?),
+        downvotes: to_u64(r.get(9)?),
+        my_vote: if with_vote {
+            vote_of(r.get(10)?)
+        } else {
+            Vote::None
+        },
+    })
+}
+
+fn thread_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ThreadRow> {
+    Ok(ThreadRow {
+        id: r.get(0)?,
+        key: r.get(1)?,
+        title: r.get(2)?,
+        url: r.get(3)?,
+        comment_count: to_u64(r.get(4)?),
+    })
+}
+
+/// Selects a thread with its visible comment count; append the `WHERE`.
+const THREAD_SELECT: &str = "SELECT t.id, t.key, t.title, t.url,
+        (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND deleted = 0)
+ FROM threads t";
+
+/// Loads a comment (with the given reader's vote) inside a transaction or connection.
+fn load_comment(
+    conn: &Connection,
+    id: &str,
+    reader: ReaderId,
+) -> Result<Option<CommentRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COMMENT_COLUMNS}, COALESCE(v.value, 0) FROM comments c
+         LEFT JOIN votes v ON v.comment_id = c.id AND v.reader_id = ?2 WHERE c.id = ?1"
+    );
+    Ok(conn
+        .query_row(&sql, params![id, reader], |r| comment_row(r, true))
+        .optional()?)
+}
+
+/// Checks that `grant` allows changing the comment: it exists, is not deleted, is the reader's
+/// own and is inside the edit window.
+fn check_grant(conn: &Connection, id: &str, grant: EditGrant) -> Result<(), StoreError> {
+    let found: Option<(ReaderId, i64, bool)> = conn
+        .query_row(
+            "SELECT reader_id, created_at, deleted FROM comments WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match found {
+        None => Err(StoreError::CommentNotFound),
+        Some((_, _, true)) => Err(StoreError::CommentDeleted),
+        Some((owner, _, _)) if owner != grant.reader => Err(StoreError::NotYours),
+        Some((_, created, _)) if !grant.open_for(created) => Err(StoreError::EditWindowClosed {
+            window_secs: grant.window_secs,
+        }),
+        Some(_) => Ok(()),
+    }
+}
+
 fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -214,22 +302,16 @@ impl Store for SqliteStore {
 
     async fn thread_by_key(&self, key: String) -> Result<Option<ThreadRow>, StoreError> {
         self.with(move |c| {
-            Ok(c.query_row(
-                "SELECT t.id, t.key, t.title, t.url,
-                        (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND deleted = 0)
-                 FROM threads t WHERE t.key = ?1",
-                [key],
-                |r| {
-                    Ok(ThreadRow {
-                        id: r.get(0)?,
-                        key: r.get(1)?,
-                        title: r.get(2)?,
-                        url: r.get(3)?,
-                        comment_count: to_u64(r.get(4)?),
-                    })
-                },
-            )
-            .optional()?)
+            let sql = format!("{THREAD_SELECT} WHERE t.key = ?1");
+            Ok(c.query_row(&sql, [key], thread_row).optional()?)
+        })
+        .await
+    }
+
+    async fn thread_by_id(&self, id: ThreadId) -> Result<Option<ThreadRow>, StoreError> {
+        self.with(move |c| {
+            let sql = format!("{THREAD_SELECT} WHERE t.id = ?1");
+            Ok(c.query_row(&sql, [id], thread_row).optional()?)
         })
         .await
     }
@@ -249,7 +331,7 @@ impl Store for SqliteStore {
     async fn skeleton(&self, thread: ThreadId) -> Result<Vec<Node>, StoreError> {
         self.with(move |c| {
             let mut stmt = c.prepare_cached(
-                "SELECT id, parent_id, created_at, deleted FROM comments WHERE thread_id = ?1",
+                "SELECT id, parent_id, created_at, deleted, upvotes, downvotes FROM comments WHERE thread_id = ?1",
             )?;
             let rows = stmt.query_map([thread], |r| {
                 Ok(Node {
@@ -257,6 +339,8 @@ impl Store for SqliteStore {
                     parent: r.get(1)?,
                     created_at: r.get(2)?,
                     deleted: r.get(3)?,
+                    upvotes: to_u64(r.get(4)?),
+                    downvotes: to_u64(r.get(5)?),
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -274,8 +358,7 @@ impl Store for SqliteStore {
             for chunk in ids.chunks(IN_CHUNK) {
                 let marks = vec!["?"; chunk.len()].join(",");
                 let sql = format!(
-                    "SELECT c.id, c.parent_id, c.reader_id, c.author, c.body_html, c.created_at, c.deleted,
-                            c.upvotes, c.downvotes, COALESCE(v.value, 0)
+                    "SELECT {COMMENT_COLUMNS}, COALESCE(v.value, 0)
                      FROM comments c
                      LEFT JOIN votes v ON v.comment_id = c.id AND v.reader_id = ?
                      WHERE c.id IN ({marks})"
@@ -283,20 +366,7 @@ impl Store for SqliteStore {
                 let mut args = vec![Value::Integer(reader.unwrap_or(-1))];
                 args.extend(chunk.iter().map(|id| Value::Text(id.clone())));
                 let mut stmt = c.prepare(&sql)?;
-                let rows = stmt.query_map(params_from_iter(args), |r| {
-                    Ok(CommentRow {
-                        id: r.get(0)?,
-                        parent_id: r.get(1)?,
-                        reader_id: r.get(2)?,
-                        author: r.get(3)?,
-                        body_html: r.get(4)?,
-                        created_at: r.get(5)?,
-                        deleted: r.get(6)?,
-                        upvotes: to_u64(r.get(7)?),
-                        downvotes: to_u64(r.get(8)?),
-                        my_vote: vote_of(r.get(9)?),
-                    })
-                })?;
+                let rows = stmt.query_map(params_from_iter(args), |r| comment_row(r, true))?;
                 for row in rows {
                     out.push(row?);
                 }
@@ -306,9 +376,22 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn insert_comment(&self, new: InsertComment) -> Result<CommentRow, StoreError> {
+    async fn insert_comment(&self, new: InsertComment) -> Result<Posted, StoreError> {
         self.with(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(token) = &new.client_token {
+                let earlier: Option<String> = tx
+                    .query_row(
+                        "SELECT id FROM comments WHERE reader_id = ?1 AND client_token = ?2",
+                        params![new.reader_id, token],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(id) = earlier {
+                    let row = load_comment(&tx, &id, new.reader_id)?.ok_or(StoreError::CommentNotFound)?;
+                    return Ok(Posted { row, created: false });
+                }
+            }
             if let Some(parent) = &new.parent_id {
                 let found: Option<(String, bool)> = tx
                     .query_row(
@@ -327,8 +410,9 @@ impl Store for SqliteStore {
             }
             let thread_id = upsert_thread(&tx, &new.thread_key, new.title.as_deref(), new.url.as_deref())?;
             tx.execute(
-                "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html, created_at,
+                                       email, client_token)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     new.id,
                     thread_id,
@@ -337,22 +421,64 @@ impl Store for SqliteStore {
                     new.author,
                     new.body_md,
                     new.body_html,
-                    new.created_at
+                    new.created_at,
+                    new.email,
+                    new.client_token
                 ],
             )?;
             tx.commit()?;
-            Ok(CommentRow {
+            let row = CommentRow {
                 id: new.id,
                 parent_id: new.parent_id,
                 reader_id: new.reader_id,
                 author: new.author,
                 body_html: new.body_html,
                 created_at: new.created_at,
+                edited_at: None,
                 deleted: false,
                 upvotes: 0,
                 downvotes: 0,
                 my_vote: Vote::None,
-            })
+            };
+            Ok(Posted { row, created: true })
+        })
+        .await
+    }
+
+    async fn edit_comment(
+        &self,
+        comment_id: String,
+        grant: EditGrant,
+        body_md: String,
+        body_html: String,
+    ) -> Result<CommentRow, StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            check_grant(&tx, &comment_id, grant)?;
+            tx.execute(
+                "UPDATE comments SET body_md = ?1, body_html = ?2, edited_at = ?3 WHERE id = ?4",
+                params![body_md, body_html, grant.now, comment_id],
+            )?;
+            let row =
+                load_comment(&tx, &comment_id, grant.reader)?.ok_or(StoreError::CommentNotFound)?;
+            tx.commit()?;
+            Ok(row)
+        })
+        .await
+    }
+
+    async fn delete_comment(&self, comment_id: String, grant: EditGrant) -> Result<(), StoreError> {
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            check_grant(&tx, &comment_id, grant)?;
+            // The words, the name and the address go; the row stays as the parent of any replies.
+            tx.execute(
+                "UPDATE comments SET deleted = 1, author = NULL, body_md = '', body_html = '', email = NULL
+                 WHERE id = ?1",
+                [&comment_id],
+            )?;
+            tx.commit()?;
+            Ok(())
         })
         .await
     }

@@ -62,7 +62,7 @@ async fn replies_come_right_after_their_parent() {
         .await;
     assert_eq!(a1["parent_id"], a["id"]);
 
-    let page = s.thread("key=t", None).await;
+    let page = s.thread("key=t&sort=oldest", None).await;
     let order: Vec<&str> = page.comments.iter().map(|c| c.id.as_str()).collect();
     let expected: Vec<&str> = [&a, &a1, &a1a, &b]
         .iter()

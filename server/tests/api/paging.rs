@@ -19,7 +19,7 @@ async fn top_level_pages_continue_without_overlap() {
         );
     }
     let mut seen = Vec::new();
-    let mut query = "key=t&limit=3".to_owned();
+    let mut query = "key=t&limit=3&sort=oldest".to_owned();
     let mut pages = 0;
     loop {
         let page = s.thread(&query, None).await;
@@ -28,7 +28,7 @@ async fn top_level_pages_continue_without_overlap() {
         assert_eq!(page.thread.comment_count, 7);
         seen.extend(page.comments.iter().map(|c| c.id.as_str().to_owned()));
         match page.next_cursor {
-            Some(c) => query = format!("key=t&limit=3&cursor={}", c.0),
+            Some(c) => query = format!("key=t&limit=3&sort=oldest&cursor={}", c.0),
             None => break,
         }
     }
@@ -59,7 +59,7 @@ async fn held_back_replies_come_from_the_replies_route() {
         .unwrap()
         .to_owned();
 
-    let page = s.thread("key=t&replies=1", None).await;
+    let page = s.thread("key=t&replies=1&sort=oldest", None).await;
     let ids: Vec<&str> = page.comments.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, [parent.as_str(), replies[0].as_str()]);
     let head = &page.comments[0];
@@ -71,7 +71,7 @@ async fn held_back_replies_come_from_the_replies_route() {
         .0;
     assert!(page.comments[1].replies_cursor.is_none());
 
-    let path = format!("/api/v1/comments/{parent}/replies?limit=2&cursor={cursor}");
+    let path = format!("/api/v1/comments/{parent}/replies?limit=2&sort=oldest&cursor={cursor}");
     let more: RepliesPage = s
         .send(Method::GET, &path, None, None)
         .await
@@ -85,7 +85,7 @@ async fn held_back_replies_come_from_the_replies_route() {
     );
     let next = more.next_cursor.expect("one reply still to come").0;
 
-    let path = format!("/api/v1/comments/{parent}/replies?limit=2&cursor={next}");
+    let path = format!("/api/v1/comments/{parent}/replies?limit=2&sort=oldest&cursor={next}");
     let last: RepliesPage = s
         .send(Method::GET, &path, None, None)
         .await
