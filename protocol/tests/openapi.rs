@@ -148,13 +148,7 @@ fn check_object(
     path: &str,
     errors: &mut Vec<String>,
 ) {
-    let required: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required = required_of(schema);
     for name in &required {
         if !fields.contains_key(*name) {
             errors.push(format!(
@@ -189,6 +183,17 @@ fn check_object(
             "{path}: object schema declares neither properties nor additionalProperties"
         )),
     }
+}
+
+/// The names an object schema lists as required.
+fn required_of(schema: &Value) -> BTreeSet<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
 }
 
 fn assert_fits(doc: &Value, schema_name: &str, value: &Value) {
@@ -648,13 +653,7 @@ fn required_lists_match_what_serde_demands() {
         let Some(fields) = value.as_object() else {
             continue;
         };
-        let required: BTreeSet<&str> = schema(&doc, name)
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let required = required_of(schema(&doc, name));
         match requests.iter().find(|(n, _)| *n == name) {
             Some((_, parses)) => {
                 assert!(parses(value.clone()), "{name}: the full sample must parse");

@@ -592,3 +592,113 @@ impl Store for SqliteStore {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{EditGrant, InsertComment};
+
+    fn insert(id: &str, reader: ReaderId, token: Option<&str>) -> InsertComment {
+        InsertComment {
+            id: id.into(),
+            thread_key: "t".into(),
+            title: None,
+            url: None,
+            parent_id: None,
+            reader_id: reader,
+            author: None,
+            body_md: "new".into(),
+            body_html: "<p>new</p>".into(),
+            created_at: now_micros(),
+            email: Some("a@example.org".into()),
+            client_token: token.map(Into::into),
+        }
+    }
+
+    /// A database written by the first release (schema 1) opens, upgrades in place and keeps
+    /// its comments; the new columns and the per-reader idempotency index then work.
+    #[tokio::test]
+    async fn a_foundation_database_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(MIGRATIONS[0]).expect("schema 1");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("version");
+            conn.execute_batch(
+                "INSERT INTO readers (id, token_hash, created_at) VALUES (1, 'h', 0);
+                 INSERT INTO threads (id, key, created_at) VALUES (1, 't', 0);
+                 INSERT INTO comments (id, thread_id, reader_id, body_md, body_html, created_at)
+                 VALUES ('old', 1, 1, 'hi', '<p>hi</p>', 5);",
+            )
+            .expect("old rows");
+        }
+        let store = SqliteStore::open(&path).expect("upgrade");
+        let version: i64 = store
+            .with(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
+            .await
+            .expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let old = store
+            .comments(vec!["old".into()], None)
+            .await
+            .expect("read");
+        assert_eq!(
+            old.first().map(|r| (r.body_html.as_str(), r.edited_at)),
+            Some(("<p>hi</p>", None))
+        );
+
+        let first = store
+            .insert_comment(insert("n1", 1, Some("k")))
+            .await
+            .expect("insert");
+        let again = store
+            .insert_comment(insert("n2", 1, Some("k")))
+            .await
+            .expect("repeat");
+        assert!(first.created && !again.created);
+        assert_eq!(again.row.id, "n1");
+        let count: i64 = store
+            .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM comments", [], |r| r.get(0))?))
+            .await
+            .expect("count");
+        assert_eq!(count, 2);
+
+        let grant = EditGrant {
+            reader: 1,
+            now: now_micros(),
+            window_secs: 60,
+        };
+        let edited = store
+            .edit_comment("n1".into(), grant, "x".into(), "<p>x</p>".into())
+            .await
+            .expect("edit");
+        assert_eq!(edited.edited_at, Some(grant.now));
+        let too_old = store
+            .edit_comment("old".into(), grant, "x".into(), "<p>x</p>".into())
+            .await;
+        assert!(matches!(
+            too_old,
+            Err(StoreError::EditWindowClosed { window_secs: 60 })
+        ));
+        let stranger = EditGrant { reader: 2, ..grant };
+        assert!(matches!(
+            store.delete_comment("n1".into(), stranger).await,
+            Err(StoreError::NotYours)
+        ));
+    }
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("new.db");
+        let conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", 99)
+            .expect("version");
+        drop(conn);
+        assert!(
+            matches!(SqliteStore::open(&path), Err(StoreError::Database(m)) if m.contains("newer"))
+        );
+    }
+}

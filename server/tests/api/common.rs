@@ -1,6 +1,7 @@
 //! A server started in-process on a free port over a fresh database file.
 
 use reqwest::{Client, Method, Response, StatusCode};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use talkback_protocol::{ErrorBody, ErrorCode, ThreadPage};
 use talkback_server::{Config, Running};
@@ -101,6 +102,27 @@ impl TestServer {
             res.text().await.unwrap_or_default()
         );
         res.json().await.expect("json")
+    }
+
+    /// GETs a path and decodes the 200 answer.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, token: Option<&str>) -> T {
+        let res = self.send(Method::GET, path, token, None).await;
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        assert_eq!(status, StatusCode::OK, "GET {path}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: {e}: {text}"))
+    }
+
+    /// Posts a comment and returns its id.
+    pub async fn post_id(
+        &self,
+        token: &str,
+        thread: &str,
+        parent: Option<&str>,
+        body: &str,
+    ) -> String {
+        let c = self.post(token, thread, parent, body).await;
+        c["id"].as_str().expect("id").to_owned()
     }
 
     pub async fn thread(&self, query: &str, token: Option<&str>) -> ThreadPage {

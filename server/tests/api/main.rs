@@ -3,9 +3,13 @@
 mod common;
 
 mod comments;
+mod context;
 mod cors_and_static;
+mod editing;
 mod paging;
 mod persistence;
+mod posting;
 mod safety;
+mod sorting;
 mod validation;
 mod votes;
