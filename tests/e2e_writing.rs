@@ -7,16 +7,14 @@
 mod support;
 
 use serde_json::{Value as Json, json};
-use support::{Harness, Shown};
+use support::{DEMO_KEY, Harness, Shown};
 
-/// Types `body` into the top-level form, posts it and waits until it is shown and stored.
-/// `posted` is how many posts this page has made before.
+/// Types `body` into the top-level form, posts it and waits until it is stored and shown under
+/// its stored id. `posted` is how many posts this page has made before.
 async fn post_top(h: &Harness, body: &str, posted: u64) -> Shown {
     h.top_form("textarea[name=body]").await.send_keys(body).await.expect("type the comment");
     h.top_form("button[type=submit]").await.click().await.expect("click Post comment");
-    let shown = h.comment_with(body).await;
-    h.wait_requests("/api/v1/comments", posted + 1).await;
-    shown
+    stored(h, body, posted).await
 }
 
 /// Types `body` into the reply form of comment `parent` and posts it.
@@ -24,8 +22,31 @@ async fn post_reply(h: &Harness, parent: &str, body: &str, posted: u64) -> Shown
     h.own(parent, "button.tb-reply").await.click().await.expect("click Reply");
     h.own(parent, "form.tb-form textarea[name=body]").await.send_keys(body).await.expect("type the reply");
     h.own(parent, "form.tb-form button[type=submit]").await.click().await.expect("click Post reply");
-    let shown = h.comment_with(body).await;
+    stored(h, body, posted).await
+}
+
+/// Waits until the post of `body` has completed, then until the widget shows it under the id
+/// the server gave it (an optimistic copy may be shown under another id before).
+async fn stored(h: &Harness, body: &str, posted: u64) -> Shown {
     h.wait_requests("/api/v1/comments", posted + 1).await;
+    let text = body.to_owned();
+    let id = h
+        .seed(move |api| {
+            let page = api.thread(DEMO_KEY, "newest", 100);
+            let comments = page["comments"].as_array().cloned().unwrap_or_default();
+            let found = comments.iter().find(|c| c["body_html"].as_str().is_some_and(|b| b.contains(&text)));
+            found.and_then(|c| c["id"].as_str()).map(str::to_owned)
+        })
+        .await
+        .unwrap_or_else(|| panic!("the server stored no comment with body {body:?}"));
+    h.wait_js(
+        &format!("the posted comment is shown as comment-{id}"),
+        "return !!root.getElementById('comment-' + arguments[0]);",
+        vec![json!(id)],
+    )
+    .await;
+    let shown = h.comment_with(body).await;
+    assert_eq!(shown.id, id, "the comment with body {body:?} is shown once, under its stored id");
     shown
 }
 
@@ -204,7 +225,9 @@ async fn the_preview_is_exactly_the_html_the_posted_comment_shows() {
     write.click().await.expect("click Write");
     assert_eq!(write.attr("aria-selected").await.expect("read").as_deref(), Some("true"));
     h.top_form("button[type=submit]").await.click().await.expect("click Post comment");
-    let c = h.comment_with("the ties are rated for a third").await;
+    let c = stored(&h, "the ties are rated for a third", 0).await;
+    // From a fresh load, so what is compared is what the server stored.
+    h.reload().await;
     let stored = h
         .js(
             "const art = root.getElementById('comment-' + arguments[0]);
