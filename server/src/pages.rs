@@ -115,6 +115,15 @@ async fn forest_of(
     Ok((thread, forest))
 }
 
+/// The visible direct replies of a comment, as the reading routes count them.
+pub async fn reply_count(state: &AppState, id: &str) -> Result<u64, AppError> {
+    let Some(thread) = state.store.thread_of_comment(id.to_owned()).await? else {
+        return Ok(0);
+    };
+    let forest = Forest::new(state.store.skeleton(thread).await?, SortOrder::default());
+    Ok(forest.reply_count(id).unwrap_or(0))
+}
+
 fn info(thread: ThreadRow) -> ThreadInfo {
     ThreadInfo {
         key: thread.key,

@@ -135,11 +135,15 @@ pub async fn post_comment(
             client_token: valid.client_token,
         })
         .await?;
-    // A repeated post answers with the comment as it is now; its replies are not counted here,
-    // the widget only needs it to replace the pending copy.
+    // A repeated post answers with the comment as it is now, replies included in its count.
+    let reply_count = if posted.created {
+        0
+    } else {
+        pages::reply_count(&state, &posted.row.id).await?
+    };
     let slot = Slot {
         id: posted.row.id.clone(),
-        reply_count: 0,
+        reply_count,
         replies_cursor: None,
     };
     let comment = present(

@@ -4,15 +4,16 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use talkback_protocol::validate;
-use talkback_protocol::{Comment, EditComment, Preview, PreviewRequest, SortOrder};
+use talkback_protocol::{Comment, EditComment, Preview, PreviewRequest};
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract::{ApiJson, CommentIdPath, Reader};
+use crate::pages;
 use crate::present::present;
 use crate::render::render_markdown;
 use crate::store::{EditGrant, ReaderId, StoreError};
-use crate::tree::{Forest, Slot};
+use crate::tree::Slot;
 
 fn grant(state: &AppState, reader: ReaderId) -> EditGrant {
     EditGrant {
@@ -54,21 +55,12 @@ pub async fn edit_comment(
     // The tree position is unchanged by an edit; reply paging is for the reading routes.
     let slot = Slot {
         id: row.id.clone(),
-        reply_count: reply_count(&state, &row.id).await?,
+        reply_count: pages::reply_count(&state, &row.id).await?,
         replies_cursor: None,
     };
     let comment = present(&state.secret, &state.viewer(Some(reader)), row, &slot)
         .ok_or_else(|| AppError::Internal("a stored comment id did not parse".to_owned()))?;
     Ok(Json(comment))
-}
-
-/// The visible direct replies of a comment, as the reading routes count them.
-async fn reply_count(state: &AppState, id: &str) -> Result<u64, AppError> {
-    let Some(thread) = state.store.thread_of_comment(id.to_owned()).await? else {
-        return Ok(0);
-    };
-    let forest = Forest::new(state.store.skeleton(thread).await?, SortOrder::default());
-    Ok(forest.reply_count(id).unwrap_or(0))
 }
 
 /// `DELETE /api/v1/comments/{id}`

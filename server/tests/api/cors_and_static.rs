@@ -44,6 +44,16 @@ async fn the_configured_origin_may_call_the_api() {
         allowed.contains("authorization") && allowed.contains("content-type"),
         "{allowed}"
     );
+    let methods = pre
+        .headers()
+        .get("access-control-allow-methods")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    // Editing and deleting one's comments go through PATCH and DELETE.
+    for m in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+        assert!(methods.contains(m), "{m} missing from {methods}");
+    }
     let simple = s
         .client
         .get(s.url("/api/v1/thread?key=t"))
