@@ -3,7 +3,8 @@
  * Usage:
  *   <div id="talkback"></div>
  *   <script src="https://comments.example.com/embed.js" data-api="https://comments.example.com" async></script>
- * Optional: data-thread (thread id), data-title (article title), data-target (CSS selector, default "#talkback").
+ * Optional: data-thread (thread id), data-title (article title), data-target (CSS selector, default "#talkback"),
+ * data-sort (best, newest or oldest: the order a first-time reader sees; a reader's own choice wins).
  *
  * It draws nothing itself: it opens a shadow root on the target (so page CSS cannot break the
  * widget, and the widget's CSS cannot leak out), links the stylesheet and boots the wasm app.
@@ -60,6 +61,7 @@
     api: data("api") || new URL(base).origin,
     thread: data("thread"),
     title: data("title") || document.title || null,
+    sort: data("sort"),
     // `.href` (not the attribute) so a relative canonical link becomes absolute.
     canonical: canonical && canonical.href ? canonical.href : null,
     pageUrl: location.origin + location.pathname

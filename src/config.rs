@@ -15,6 +15,8 @@ pub struct Config {
     pub title: Option<String>,
     /// Article URL sent with each comment.
     pub url: Option<String>,
+    /// The page's preferred sort order (`data-sort`); a reader's remembered choice wins.
+    pub sort: Option<String>,
 }
 
 /// The loader's fields as strings; any of them may be missing.
@@ -30,6 +32,8 @@ pub struct Fields {
     pub canonical: Option<String>,
     /// Origin and path of the page.
     pub page_url: Option<String>,
+    /// `data-sort`.
+    pub sort: Option<String>,
 }
 
 fn is_http(s: &str) -> bool {
@@ -66,6 +70,7 @@ impl Config {
             key,
             title: title.filter(|t| !t.is_empty()),
             url,
+            sort: blank_to_none(f.sort),
         }
     }
 
@@ -94,6 +99,7 @@ impl Config {
             title: get("title").filter(|t| !t.trim().is_empty()).or(doc_title),
             canonical: get("canonical"),
             page_url: get("pageUrl").or_else(|| Some(format!("{origin}{path}"))),
+            sort: get("sort"),
         };
         Config::from_fields(fields, &origin)
     }

@@ -85,13 +85,22 @@ impl fmt::Display for BackendError {
                 f.write_str("The comment server took too long to answer. Please try again.")
             }
             BackendError::Http {
-                status, message, ..
+                status,
+                code,
+                message,
             } => {
-                // Validation, limits and "not found" messages are written for readers; for the rest
-                // the server's wording may be technical, so the widget speaks for itself.
-                let readable = matches!(status, 404 | 413 | 422 | 429);
-                match message {
-                    Some(m) if readable => f.write_str(m),
+                // Validation, limits, "not found" and edit-window messages are written for readers;
+                // for the rest the server's wording may be technical, so the widget speaks for itself.
+                let readable = matches!(status, 404 | 413 | 422 | 429)
+                    || matches!(code, Some(ErrorCode::EditWindowClosed));
+                match (message, code) {
+                    (Some(m), _) if readable => f.write_str(m),
+                    (_, Some(ErrorCode::Forbidden)) => {
+                        f.write_str("Only the person who wrote this comment can change it.")
+                    }
+                    (_, Some(ErrorCode::EditWindowClosed)) => f.write_str(
+                        "The time for changing this comment is over; it can no longer be edited or deleted.",
+                    ),
                     _ => f.write_str(&status_text(*status)),
                 }
             }
@@ -228,6 +237,21 @@ mod tests {
                 .unwrap()
                 .token,
             "abc"
+        );
+    }
+
+    #[test]
+    fn a_closed_edit_window_is_explained_in_the_servers_words() {
+        let msg = "Comments can be edited for 15 minutes after posting; this one can no longer be changed.";
+        let body = format!(r#"{{"error":{{"code":"edit_window_closed","message":"{msg}"}}}}"#);
+        assert_eq!(BackendError::from_status(403, &body).to_string(), msg);
+        let other = BackendError::from_status(
+            403,
+            r#"{"error":{"code":"forbidden","message":"reader 17 != 4"}}"#,
+        );
+        assert_eq!(
+            other.to_string(),
+            "Only the person who wrote this comment can change it."
         );
     }
 

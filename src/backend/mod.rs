@@ -11,7 +11,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use talkback_protocol::{
-    Comment, CommentId, Cursor, NewComment, RepliesPage, ThreadPage, Vote, VoteResult,
+    Comment, CommentId, ContextPage, Cursor, NewComment, RepliesPage, SortOrder, ThreadPage, Vote,
+    VoteResult,
 };
 
 pub use error::BackendError;
@@ -28,16 +29,38 @@ pub struct Capabilities {
     pub downvotes: bool,
     /// Replies can be paged with a cursor.
     pub reply_pages: bool,
+    /// Readers can edit and delete their own comments for a while after posting.
+    pub edit: bool,
+    /// The server renders a preview of a body exactly as it would store it.
+    pub preview: bool,
 }
 
 /// A comment server as the widget needs it.
 pub trait Backend {
     /// What this server supports.
     fn capabilities(&self) -> Capabilities;
-    /// A page of a thread: metadata, top-level comments with their first replies.
-    fn load_thread(&self, key: &str, cursor: Option<&Cursor>) -> Pending<ThreadPage>;
-    /// The next direct replies of a comment, with their own replies.
-    fn load_replies(&self, id: &CommentId, cursor: &Cursor) -> Pending<RepliesPage>;
+    /// A page of a thread in `sort` order: metadata, top-level comments with their first replies.
+    fn load_thread(
+        &self,
+        key: &str,
+        sort: SortOrder,
+        cursor: Option<&Cursor>,
+    ) -> Pending<ThreadPage>;
+    /// The next direct replies of a comment (the cursor was made for the same `sort`).
+    fn load_replies(
+        &self,
+        id: &CommentId,
+        sort: SortOrder,
+        cursor: &Cursor,
+    ) -> Pending<RepliesPage>;
+    /// A comment with its ancestors and first replies, for a permalink.
+    fn load_context(&self, id: &CommentId, sort: SortOrder) -> Pending<ContextPage>;
+    /// The server's rendering of a body, without storing it.
+    fn preview(&self, body: String) -> Pending<String>;
+    /// Replaces the body of the reader's own comment; the answer is the comment as stored.
+    fn edit(&self, id: &CommentId, body: String) -> Pending<Comment>;
+    /// Deletes the reader's own comment.
+    fn delete(&self, id: &CommentId) -> Pending<()>;
     /// Posts a comment or reply; the answer is the stored comment.
     fn post_comment(&self, comment: NewComment) -> Pending<Comment>;
     /// Sets the reader's vote on a comment; the answer carries the new tallies.

@@ -1,7 +1,7 @@
 //! The native Talkback protocol v1.
 
 use talkback_protocol::limits::{PAGE_LIMIT_DEFAULT, REPLIES_LIMIT_DEFAULT};
-use talkback_protocol::{CommentId, Cursor, routes};
+use talkback_protocol::{CommentId, Cursor, SortOrder, routes};
 
 /// Percent-encodes a query value (everything but RFC 3986 unreserved characters).
 pub fn encode_component(s: &str) -> String {
@@ -22,12 +22,13 @@ pub fn api_base(api: &str) -> String {
 }
 
 /// `GET` URL of a thread page.
-pub fn thread_url(api: &str, key: &str, cursor: Option<&Cursor>) -> String {
+pub fn thread_url(api: &str, key: &str, sort: SortOrder, cursor: Option<&Cursor>) -> String {
     let mut url = format!(
-        "{}{}?key={}&limit={PAGE_LIMIT_DEFAULT}&replies={REPLIES_LIMIT_DEFAULT}",
+        "{}{}?key={}&sort={}&limit={PAGE_LIMIT_DEFAULT}&replies={REPLIES_LIMIT_DEFAULT}",
         api_base(api),
         routes::THREAD,
-        encode_component(key)
+        encode_component(key),
+        sort.as_str()
     );
     if let Some(c) = cursor {
         url.push_str("&cursor=");
@@ -37,12 +38,23 @@ pub fn thread_url(api: &str, key: &str, cursor: Option<&Cursor>) -> String {
 }
 
 /// `GET` URL of a page of replies.
-pub fn replies_url(api: &str, id: &CommentId, cursor: &Cursor) -> String {
+pub fn replies_url(api: &str, id: &CommentId, sort: SortOrder, cursor: &Cursor) -> String {
     format!(
-        "{}{}?limit={REPLIES_LIMIT_DEFAULT}&cursor={}",
+        "{}{}?sort={}&limit={REPLIES_LIMIT_DEFAULT}&cursor={}",
         api_base(api),
         routes::with_id(routes::REPLIES, id.as_str()),
+        sort.as_str(),
         encode_component(&cursor.0)
+    )
+}
+
+/// `GET` URL of a comment's permalink context.
+pub fn context_url(api: &str, id: &CommentId, sort: SortOrder) -> String {
+    format!(
+        "{}{}?sort={}&replies={REPLIES_LIMIT_DEFAULT}",
+        api_base(api),
+        routes::with_id(routes::CONTEXT, id.as_str()),
+        sort.as_str()
     )
 }
 
@@ -56,11 +68,11 @@ mod client {
 
     use gloo_net::http::Method;
     use talkback_protocol::{
-        Comment, CommentId, Cursor, NewComment, ReaderToken, RepliesPage, ThreadPage, Vote,
-        VoteRequest, VoteResult, routes,
+        Comment, CommentId, ContextPage, Cursor, EditComment, NewComment, Preview, PreviewRequest,
+        ReaderToken, RepliesPage, SortOrder, ThreadPage, Vote, VoteRequest, VoteResult, routes,
     };
 
-    use super::{api_base, replies_url, thread_url};
+    use super::{api_base, context_url, replies_url, thread_url};
     use crate::backend::error::decode;
     use crate::backend::http::{Reply, send};
     use crate::backend::token::{storage_key, store};
@@ -122,17 +134,17 @@ mod client {
             &self,
             method: Method,
             url: &str,
-            json: &str,
+            json: Option<&str>,
         ) -> Result<Reply, BackendError> {
             let (token, was_stored) = match self.stored_token() {
                 Some(t) => (t, true),
                 None => (self.fresh_token().await?, false),
             };
-            let reply = send(method.clone(), url, Some(&token), Some(json)).await?;
+            let reply = send(method.clone(), url, Some(&token), json).await?;
             if reply.status == 401 && was_stored {
                 self.forget_token();
                 let token = self.fresh_token().await?;
-                return send(method, url, Some(&token), Some(json)).await;
+                return send(method, url, Some(&token), json).await;
             }
             Ok(reply)
         }
@@ -159,24 +171,78 @@ mod client {
                 votes: true,
                 downvotes: true,
                 reply_pages: true,
+                edit: true,
+                preview: true,
             }
         }
 
-        fn load_thread(&self, key: &str, cursor: Option<&Cursor>) -> Pending<ThreadPage> {
+        fn load_thread(
+            &self,
+            key: &str,
+            sort: SortOrder,
+            cursor: Option<&Cursor>,
+        ) -> Pending<ThreadPage> {
             let inner = self.inner.clone();
-            let url = thread_url(&inner.api, key, cursor);
+            let url = thread_url(&inner.api, key, sort, cursor);
             Box::pin(async move {
                 let r = inner.read(&url).await?;
                 decode(r.status, &r.body, "the thread")
             })
         }
 
-        fn load_replies(&self, id: &CommentId, cursor: &Cursor) -> Pending<RepliesPage> {
+        fn load_replies(
+            &self,
+            id: &CommentId,
+            sort: SortOrder,
+            cursor: &Cursor,
+        ) -> Pending<RepliesPage> {
             let inner = self.inner.clone();
-            let url = replies_url(&inner.api, id, cursor);
+            let url = replies_url(&inner.api, id, sort, cursor);
             Box::pin(async move {
                 let r = inner.read(&url).await?;
                 decode(r.status, &r.body, "the replies")
+            })
+        }
+
+        fn load_context(&self, id: &CommentId, sort: SortOrder) -> Pending<ContextPage> {
+            let inner = self.inner.clone();
+            let url = context_url(&inner.api, id, sort);
+            Box::pin(async move {
+                let r = inner.read(&url).await?;
+                decode(r.status, &r.body, "the linked comment")
+            })
+        }
+
+        fn preview(&self, body: String) -> Pending<String> {
+            let inner = self.inner.clone();
+            Box::pin(async move {
+                let json = to_json(&PreviewRequest { body })?;
+                let url = inner.url(routes::PREVIEW);
+                let r = send(Method::POST, &url, None, Some(&json)).await?;
+                decode::<Preview>(r.status, &r.body, "the preview").map(|p| p.body_html)
+            })
+        }
+
+        fn edit(&self, id: &CommentId, body: String) -> Pending<Comment> {
+            let inner = self.inner.clone();
+            let url = inner.url(&routes::with_id(routes::COMMENT, id.as_str()));
+            Box::pin(async move {
+                let json = to_json(&EditComment { body })?;
+                let r = inner.authed(Method::PATCH, &url, Some(&json)).await?;
+                decode(r.status, &r.body, "the edited comment")
+            })
+        }
+
+        fn delete(&self, id: &CommentId) -> Pending<()> {
+            let inner = self.inner.clone();
+            let url = inner.url(&routes::with_id(routes::COMMENT, id.as_str()));
+            Box::pin(async move {
+                let r = inner.authed(Method::DELETE, &url, None).await?;
+                if (200..300).contains(&r.status) {
+                    Ok(())
+                } else {
+                    Err(BackendError::from_status(r.status, &r.body))
+                }
             })
         }
 
@@ -185,7 +251,7 @@ mod client {
             Box::pin(async move {
                 let body = to_json(&comment)?;
                 let r = inner
-                    .authed(Method::POST, &inner.url(routes::COMMENTS), &body)
+                    .authed(Method::POST, &inner.url(routes::COMMENTS), Some(&body))
                     .await?;
                 decode(r.status, &r.body, "the posted comment")
             })
@@ -196,7 +262,7 @@ mod client {
             let url = inner.url(&routes::with_id(routes::VOTE, id.as_str()));
             Box::pin(async move {
                 let body = to_json(&VoteRequest { value: vote })?;
-                let r = inner.authed(Method::PUT, &url, &body).await?;
+                let r = inner.authed(Method::PUT, &url, Some(&body)).await?;
                 decode(r.status, &r.body, "the vote count")
             })
         }
@@ -212,13 +278,20 @@ mod tests {
         let url = thread_url(
             "http://127.0.0.1:8080/",
             "https://a.example/p?id=7&x=1 #",
+            SortOrder::Best,
             None,
         );
         assert_eq!(
             url,
-            "http://127.0.0.1:8080/api/v1/thread?key=https%3A%2F%2Fa.example%2Fp%3Fid%3D7%26x%3D1%20%23&limit=50&replies=50"
+            "http://127.0.0.1:8080/api/v1/thread?key=https%3A%2F%2Fa.example%2Fp%3Fid%3D7%26x%3D1%20%23&sort=best&limit=50&replies=50"
         );
-        let next = thread_url("http://h", "k", Some(&Cursor("a+b/=".into())));
+        let next = thread_url(
+            "http://h",
+            "k",
+            SortOrder::Newest,
+            Some(&Cursor("a+b/=".into())),
+        );
+        assert!(next.contains("sort=newest&"), "{next}");
         assert!(next.ends_with("&cursor=a%2Bb%2F%3D"), "{next}");
     }
 
@@ -231,8 +304,17 @@ mod tests {
     fn replies_url_names_the_comment() {
         let id = CommentId::parse("c_12").unwrap();
         assert_eq!(
-            replies_url("https://c.example", &id, &Cursor("xyz".into())),
-            "https://c.example/api/v1/comments/c_12/replies?limit=50&cursor=xyz"
+            replies_url(
+                "https://c.example",
+                &id,
+                SortOrder::Oldest,
+                &Cursor("xyz".into())
+            ),
+            "https://c.example/api/v1/comments/c_12/replies?sort=oldest&limit=50&cursor=xyz"
+        );
+        assert_eq!(
+            context_url("https://c.example/", &id, SortOrder::Best),
+            "https://c.example/api/v1/comments/c_12/context?sort=best&replies=50"
         );
     }
 }

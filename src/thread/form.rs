@@ -39,6 +39,8 @@ pub fn pending_comment(
         reply_count: 0,
         deleted: false,
         replies_cursor: None,
+        edited_at: None,
+        editable_until: None,
     }
 }
 

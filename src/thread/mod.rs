@@ -1,7 +1,12 @@
 //! Pure thread logic: no DOM, no network, so every rule here is tested natively.
 
+pub mod compose;
+pub mod edit;
 pub mod form;
 pub mod key;
+pub mod link;
+pub mod prefs;
 pub mod time;
 pub mod tree;
+pub mod view;
 pub mod vote;

@@ -276,6 +276,59 @@ impl Tree {
             .saturating_sub(n.children.len() as u64)
     }
 
+    /// Changes a comment in place (e.g. after an edit); false when it is not in the tree.
+    pub fn update(&mut self, id: &CommentId, change: impl FnOnce(&mut Comment)) -> bool {
+        match self.nodes.get_mut(id) {
+            Some(n) => {
+                change(&mut n.comment);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Applies a deletion the server confirmed: a comment with replies stays as a placeholder so
+    /// they keep their context, one without disappears. Returns false when it was not shown.
+    pub fn delete(&mut self, id: &CommentId) -> bool {
+        let has_replies = self
+            .nodes
+            .get(id)
+            .is_some_and(|n| !n.children.is_empty() || n.comment.reply_count > 0);
+        if !has_replies {
+            return self.remove(id);
+        }
+        self.update(id, |c| {
+            c.deleted = true;
+            c.author = None;
+            c.body_html.clear();
+            c.editable_until = None;
+        })
+    }
+
+    /// Number of loaded comments under `id` (its replies, their replies, …).
+    pub fn subtree_size(&self, id: &CommentId) -> usize {
+        let mut stack: Vec<&CommentId> = self.children(id).iter().collect();
+        let mut n = 0;
+        while let Some(c) = stack.pop() {
+            n += 1;
+            stack.extend(self.children(c));
+        }
+        n
+    }
+
+    /// The comments above `id`, top level first (empty for a top-level or unknown comment).
+    pub fn ancestors(&self, id: &CommentId) -> Vec<CommentId> {
+        let mut path = Vec::new();
+        let mut cur = self.parent(id);
+        // Parents are acyclic by construction; the bound only guards against a bug becoming a hang.
+        while let Some(p) = cur.filter(|_| path.len() < MAX_WALK) {
+            path.push(p.clone());
+            cur = self.parent(p);
+        }
+        path.reverse();
+        path
+    }
+
     /// Comment ids depth-first in display order, with their depth (0 = top level).
     pub fn walk(&self) -> Vec<(CommentId, usize)> {
         let mut out = Vec::with_capacity(self.nodes.len());
@@ -299,7 +352,7 @@ mod tests {
     use super::*;
     use crate::thread::form::pending_comment;
 
-    fn comment(id: &str, parent: Option<&str>) -> Comment {
+    pub(super) fn comment(id: &str, parent: Option<&str>) -> Comment {
         let mut c = pending_comment(
             CommentId::parse(id).unwrap(),
             parent.map(|p| CommentId::parse(p).unwrap()),
@@ -310,7 +363,7 @@ mod tests {
         c
     }
 
-    fn id(s: &str) -> CommentId {
+    pub(super) fn id(s: &str) -> CommentId {
         CommentId::parse(s).unwrap()
     }
 
@@ -486,5 +539,96 @@ mod tests {
         assert_eq!(shape(&t), s(&[("a", 0)]));
         assert!(!t.remove(&id("a1")));
         assert_eq!(t.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::tests::{comment, id};
+    use super::*;
+
+    fn ids(v: &[CommentId]) -> Vec<&str> {
+        v.iter().map(CommentId::as_str).collect()
+    }
+
+    #[test]
+    fn a_permalink_context_joins_the_loaded_branch_without_duplicates() {
+        let mut a = comment("a", None);
+        a.reply_count = 60;
+        a.replies_cursor = Some(Cursor("after-a1".into()));
+        let mut t = Tree::from_comments(vec![a, comment("a1", Some("a")), comment("b", None)]);
+        // The context of a comment deep under a's 55th reply: ancestors root first, then the target.
+        let added = t.merge(vec![
+            comment("a", None),
+            comment("a55", Some("a")),
+            comment("a55x", Some("a55")),
+            comment("target", Some("a55x")),
+            comment("target-r", Some("target")),
+        ]);
+        assert_eq!(added, 4, "a is already shown and is not added again");
+        assert_eq!(ids(&t.ancestors(&id("target"))), ["a", "a55", "a55x"]);
+        assert_eq!(ids(t.children(&id("a"))), ["a1", "a55"]);
+        assert_eq!(t.unloaded_replies(&id("a")), 58);
+        // The next replies page of `a` contains a55 again: it is skipped, its siblings are added.
+        let added = t.merge(vec![
+            comment("a2", Some("a")),
+            comment("a55", Some("a")),
+            comment("a56", Some("a")),
+        ]);
+        assert_eq!(added, 2);
+        assert_eq!(t.len(), 9);
+        assert_eq!(t.walk().len(), 9, "every comment shown once");
+    }
+
+    #[test]
+    fn a_context_from_a_later_page_is_shown_and_not_repeated_by_that_page() {
+        let mut t = Tree::from_comments(vec![comment("a", None)]);
+        t.merge(vec![comment("z", None), comment("z1", Some("z"))]);
+        assert_eq!(ids(t.roots()), ["a", "z"]);
+        let added = t.merge(vec![
+            comment("y", None),
+            comment("z", None),
+            comment("z1", Some("z")),
+            comment("z2", Some("z")),
+        ]);
+        assert_eq!(added, 2);
+        assert_eq!(ids(t.roots()), ["a", "z", "y"]);
+        assert_eq!(ids(t.children(&id("z"))), ["z1", "z2"]);
+    }
+
+    #[test]
+    fn deleting_keeps_a_placeholder_only_where_replies_need_context() {
+        let mut t = Tree::from_comments(vec![
+            comment("a", None),
+            comment("a1", Some("a")),
+            comment("b", None),
+        ]);
+        let mut c = comment("c", None);
+        c.reply_count = 2; // replies exist on the server though none are loaded
+        t.push(c);
+        assert!(t.delete(&id("a")));
+        let a = t.get(&id("a")).unwrap();
+        assert!(a.deleted && a.author.is_none() && a.body_html.is_empty());
+        assert!(t.delete(&id("b")));
+        assert!(!t.contains(&id("b")));
+        assert!(t.delete(&id("c")));
+        assert!(t.get(&id("c")).unwrap().deleted);
+        assert!(!t.delete(&id("nope")));
+    }
+
+    #[test]
+    fn subtree_sizes_count_every_loaded_level() {
+        let t = Tree::from_comments(vec![
+            comment("a", None),
+            comment("a1", Some("a")),
+            comment("a1x", Some("a1")),
+            comment("a1y", Some("a1")),
+            comment("a2", Some("a")),
+            comment("b", None),
+        ]);
+        assert_eq!(t.subtree_size(&id("a")), 4);
+        assert_eq!(t.subtree_size(&id("a1")), 2);
+        assert_eq!(t.subtree_size(&id("b")), 0);
+        assert_eq!(t.subtree_size(&id("unknown")), 0);
     }
 }

@@ -1,19 +1,23 @@
 //! The root component: loads the thread and shows loading, error or the thread.
 
 use std::rc::Rc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use talkback_protocol::CommentId;
+use talkback_protocol::{CommentId, SortOrder};
 
 use super::comment::CommentView;
+use super::dom;
+use super::fetch::{first_page, open_permalink};
 use super::form::CommentForm;
 use super::state::ThreadState;
 use crate::backend::Backend;
 use crate::backend::talkback::TalkbackBackend;
 use crate::config::Config;
 use crate::thread::form::count_text;
-use crate::thread::tree::Tree;
+use crate::thread::link::target_of;
+use crate::thread::prefs::SORT_KEY;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Status {
@@ -22,86 +26,214 @@ enum Status {
     Ready,
 }
 
+/// How often relative times ("5 minutes ago") are brought up to date.
+const TICK: Duration = Duration::from_secs(30);
+
 /// The whole widget for one page.
 #[component]
 pub fn App(config: Config) -> impl IntoView {
     let backend: Rc<dyn Backend> = Rc::new(TalkbackBackend::new(&config.api));
-    let key = config.key.clone();
+    let no_key = config.key.clone().err();
     let state = ThreadState::new(backend, config);
     provide_context(state);
     let status = RwSignal::new(Status::Loading);
+    let root = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if let Some(el) = root.get() {
+            state.root.set_value(Some(el.into()));
+        }
+    });
 
     let load = move || {
         status.set(Status::Loading);
-        let key = key.clone();
+        let no_key = no_key.clone();
         spawn_local(async move {
-            let key = match key {
-                Ok(k) => k,
-                Err(why) => {
-                    return status.set(Status::Failed(format!(
-                        "Comments can't be shown on this page: {why}"
-                    )));
-                }
-            };
-            let Some(backend) = state.backend() else {
-                return;
-            };
-            match backend.load_thread(&key, None).await {
-                Ok(page) => {
-                    state.tree.set(Tree::from_comments(page.comments));
-                    state.count.set(page.thread.comment_count);
-                    state.next_cursor.set(page.next_cursor);
+            if let Some(why) = no_key {
+                return status.set(Status::Failed(format!(
+                    "Comments can't be shown on this page: {why}"
+                )));
+            }
+            match first_page(state).await {
+                Ok(()) => {
                     status.set(Status::Ready);
+                    follow_hash(state);
                 }
                 Err(e) => status.set(Status::Failed(e.to_string())),
             }
         });
     };
     load();
-    let retry = load.clone();
+
+    // The widget lives as long as the page, so the timer and listener are never removed.
+    let _ = set_interval_with_handle(
+        move || {
+            state.now.try_set(dom::now_ms());
+        },
+        TICK,
+    );
+    let _ = window_event_listener_untyped("hashchange", move |_| follow_hash(state));
 
     view! {
-        <section class="tb-root" aria-label="Comments">
+        <section class="tb-root" aria-label="Comments" node_ref=root>
             {move || match status.get() {
-                Status::Loading => view! {
-                    <div class="tb-loading" aria-busy="true">
-                        <span class="tb-sr-only">"Loading comments…"</span>
-                        <div class="tb-skeleton tb-skeleton-title"></div>
-                        <div class="tb-skeleton tb-skeleton-box"></div>
-                        <div class="tb-skeleton tb-skeleton-line"></div>
-                        <div class="tb-skeleton tb-skeleton-line tb-skeleton-short"></div>
-                    </div>
-                }.into_any(),
+                Status::Loading => skeleton(true).into_any(),
                 Status::Failed(msg) => {
-                    let retry = retry.clone();
+                    let load = load.clone();
                     view! {
                         <div class="tb-error tb-load-error" role="alert">
                             <p>{msg}</p>
-                            <button type="button" class="tb-button tb-retry" on:click=move |_| retry()>"Retry"</button>
+                            <button type="button" class="tb-button tb-retry" on:click=move |_| load()>"Retry"</button>
                         </div>
                     }.into_any()
                 }
                 Status::Ready => thread_view().into_any(),
             }}
+            <div class="tb-sr-only" role="status" aria-live="polite">{move || state.announcement.get()}</div>
         </section>
+    }
+}
+
+/// Opens the comment the page's fragment names, if any.
+fn follow_hash(state: ThreadState) {
+    let Some(target) = target_of(&dom::page_hash()) else {
+        return;
+    };
+    spawn_local(async move {
+        if let Err(e) = open_permalink(state, target).await {
+            state.announce(&format!("The linked comment couldn't be shown. {e}"));
+        }
+    });
+}
+
+/// Grey shapes where the thread will be, the height of what replaces them.
+fn skeleton(with_header: bool) -> impl IntoView {
+    let comment = || {
+        view! {
+            <div class="tb-skeleton" aria-hidden="true">
+                <div class="tb-skel tb-skel-avatar"></div>
+                <div class="tb-skel-lines">
+                    <div class="tb-skel tb-skel-line tb-skel-name"></div>
+                    <div class="tb-skel tb-skel-line"></div>
+                    <div class="tb-skel tb-skel-line tb-skel-short"></div>
+                </div>
+            </div>
+        }
+    };
+    view! {
+        <div class="tb-loading" aria-busy="true">
+            <span class="tb-sr-only">"Loading comments…"</span>
+            {with_header.then(|| view! {
+                <div class="tb-header tb-skel-header" aria-hidden="true"><div class="tb-skel tb-skel-count"></div></div>
+                <div class="tb-skel tb-skel-form" aria-hidden="true"></div>
+            })}
+            {comment()}
+            {comment()}
+            {comment()}
+        </div>
     }
 }
 
 fn thread_view() -> impl IntoView {
     let state = ThreadState::get();
-    let top_draft = RwSignal::new(String::new());
+    // A memo, so the sort menu and the empty note are not rebuilt on every change of the tree.
+    let has_comments = Memo::new(move |_| state.tree.with(|t| !t.is_empty()));
     let roots = move || state.tree.with(|t| t.roots().to_vec());
+    let list = move || {
+        if state.reloading.get() {
+            return skeleton(false).into_any();
+        }
+        if let Some(focus) = state.focus.get() {
+            return focused_view(focus).into_any();
+        }
+        view! {
+            {move || (!has_comments.get()).then(|| view! {
+                <div class="tb-empty">
+                    <svg class="tb-empty-icon" viewBox="0 0 40 40" aria-hidden="true" focusable="false">
+                        <path d="M8 9h24a3 3 0 0 1 3 3v13a3 3 0 0 1-3 3H19l-7 6v-6H8a3 3 0 0 1-3-3V12a3 3 0 0 1 3-3z"
+                            fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"></path>
+                    </svg>
+                    <p>"No comments yet. Start the conversation."</p>
+                </div>
+            })}
+            <div class="tb-thread">
+                <For
+                    each=roots
+                    key=|c: &CommentId| c.clone()
+                    children=move |id: CommentId| view! { <CommentView id=id depth=0/> }
+                />
+            </div>
+            <LoadMore/>
+        }
+        .into_any()
+    };
     view! {
-        <h2 class="tb-count">{move || count_text(state.count.get())}</h2>
-        <CommentForm parent=None body=top_draft/>
-        <div class="tb-thread">
-            <For
-                each=roots
-                key=|c: &CommentId| c.clone()
-                children=move |id: CommentId| view! { <CommentView id=id depth=0/> }
-            />
+        <div class="tb-header">
+            <h2 class="tb-count">{move || count_text(state.count.get())}</h2>
+            // Nothing to order in an empty thread.
+            {move || has_comments.get().then(|| view! { <SortMenu/> })}
         </div>
-        <LoadMore/>
+        <CommentForm parent=None/>
+        {list}
+    }
+}
+
+/// A deep subthread opened by "Continue this thread", with the way back.
+fn focused_view(focus: CommentId) -> impl IntoView {
+    let state = ThreadState::get();
+    let back = {
+        let focus = focus.clone();
+        move |_| {
+            state.focus.set(None);
+            // Back where the reader left: the comment whose "Continue" opened the view.
+            state.scroll_to(focus.clone());
+        }
+    };
+    view! {
+        <button type="button" class="tb-button tb-button-quiet tb-back" on:click=back>
+            "← Back to the full thread"
+        </button>
+        <div class="tb-thread tb-thread-focused">
+            <CommentView id=focus depth=0/>
+        </div>
+    }
+}
+
+/// The sort menu; a change reloads the thread in that order and is remembered.
+#[component]
+fn SortMenu() -> impl IntoView {
+    let state = ThreadState::get();
+    let change = move |ev: leptos::ev::Event| {
+        let Some(order) = SortOrder::parse(&event_target_value(&ev)) else {
+            return;
+        };
+        if order == state.sort.get_untracked() {
+            return;
+        }
+        state.sort.set(order);
+        dom::save(SORT_KEY, order.as_str());
+        state.reloading.set(true);
+        spawn_local(async move {
+            let result = first_page(state).await;
+            state.reloading.set(false);
+            if let Err(e) = result {
+                state.announce(&format!("The comments couldn't be sorted. {e}"));
+            }
+        });
+    };
+    let label = |o: SortOrder| match o {
+        SortOrder::Best => "Best",
+        SortOrder::Newest => "Newest",
+        SortOrder::Oldest => "Oldest",
+    };
+    view! {
+        <label class="tb-sort-label">
+            <span class="tb-sort-caption">"Sort by"</span>
+            <select class="tb-sort" on:change=change prop:value=move || state.sort.get().as_str()>
+                {SortOrder::ALL.into_iter().map(|o| view! {
+                    <option value=o.as_str() selected=move || state.sort.get() == o>{label(o)}</option>
+                }).collect_view()}
+            </select>
+        </label>
     }
 }
 
@@ -112,21 +244,27 @@ fn LoadMore() -> impl IntoView {
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let load = move |_| {
-        let (Some(cursor), Some(backend), Some(config)) = (
+        let (Some(cursor), Some(backend), Some(key)) = (
             state.next_cursor.get_untracked(),
             state.backend(),
-            state.config.try_get_value(),
+            state.key(),
         ) else {
             return;
         };
-        let Ok(key) = config.key else { return };
         if loading.get_untracked() {
             return;
         }
         loading.set(true);
         error.set(None);
+        let generation = state.generation.get_untracked();
+        let sort = state.sort.get_untracked();
         spawn_local(async move {
-            match backend.load_thread(&key, Some(&cursor)).await {
+            let result = backend.load_thread(&key, sort, Some(&cursor)).await;
+            loading.try_set(false);
+            if state.generation.get_untracked() != generation {
+                return;
+            }
+            match result {
                 Ok(page) => {
                     state.tree.update(|t| {
                         t.merge(page.comments);
@@ -134,14 +272,15 @@ fn LoadMore() -> impl IntoView {
                     state.count.set(page.thread.comment_count);
                     state.next_cursor.set(page.next_cursor);
                 }
-                Err(e) => error.set(Some(format!("More comments couldn't be loaded. {e}"))),
+                Err(e) => {
+                    error.try_set(Some(format!("More comments couldn't be loaded. {e}")));
+                }
             }
-            loading.set(false);
         });
     };
     view! {
         {move || state.next_cursor.with(Option::is_some).then(|| view! {
-            <button type="button" class="tb-button tb-load-more" disabled=move || loading.get() on:click=load>
+            <button type="button" class="tb-button tb-more-comments" disabled=move || loading.get() on:click=load>
                 {move || if loading.get() { "Loading…" } else { "Load more comments" }}
             </button>
         })}

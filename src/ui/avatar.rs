@@ -36,3 +36,13 @@ pub fn Arrow(up: bool) -> impl IntoView {
         </svg>
     }
 }
+
+/// The chevron of the collapse button; CSS turns it when the comment is collapsed.
+#[component]
+pub fn Chevron() -> impl IntoView {
+    view! {
+        <svg class="tb-icon tb-chevron" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <path d="M3.5 6 8 10.5 12.5 6" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round"></path>
+        </svg>
+    }
+}

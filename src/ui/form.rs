@@ -3,21 +3,24 @@
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use talkback_protocol::{CommentId, NewComment};
+use talkback_protocol::limits::{EMAIL_MAX_CHARS, NAME_MAX_CHARS};
+use talkback_protocol::{CommentId, NewComment, validate};
 
+use super::compose::{Composer, FormatHelp, Tab};
+use super::dom;
 use super::state::ThreadState;
+use crate::thread::compose::PostKey;
 use crate::thread::form::{check, pending_comment};
+use crate::thread::prefs::{EMAIL_KEY, NAME_KEY};
 
 /// A form that posts a comment (or, with `parent`, a reply).
 ///
-/// The draft lives in `body`, owned by the caller, so closing and reopening a reply form keeps
-/// what the reader wrote. On success the draft is cleared and `on_posted` runs.
+/// The draft is kept in `localStorage` per thread and parent as the reader types, so a reload or
+/// a crash loses nothing; it is cleared after a successful post, when `on_posted` runs.
 #[component]
 pub fn CommentForm(
     /// The comment replied to; `None` for a top-level comment.
     parent: Option<CommentId>,
-    /// The reader's draft.
-    body: RwSignal<String>,
     /// Name of the author replied to, for the label.
     #[prop(optional)]
     replying_to: Option<String>,
@@ -29,8 +32,12 @@ pub fn CommentForm(
     on_cancel: Option<Callback<()>>,
 ) -> impl IntoView {
     let state = ThreadState::get();
+    let draft_key = state.draft_key(parent.as_ref());
+    let body = RwSignal::new(draft_key.as_deref().and_then(dom::load).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let tab = RwSignal::new(Tab::Write);
+    let post_key = StoredValue::new(PostKey::default());
     let textarea = NodeRef::<html::Textarea>::new();
     let is_reply = parent.is_some();
     let submit_text = if is_reply {
@@ -57,17 +64,30 @@ pub fn CommentForm(
             }
         });
     }
+    let save_draft = {
+        let draft_key = draft_key.clone();
+        move |text: &str| {
+            if let Some(k) = &draft_key {
+                dom::save(k, text);
+            }
+        }
+    };
 
     let parent_for_submit = parent.clone();
+    let save_on_post = save_draft.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
-        let draft = match check(&state.name.get_untracked(), &body.get_untracked()) {
+        let checked = check(&state.name.get_untracked(), &body.get_untracked()).and_then(|d| {
+            validate::email(Some(&state.email.get_untracked())).map(|email| (d, email))
+        });
+        let (draft, email) = match checked {
             Ok(d) => d,
             Err(e) => {
                 error.set(Some(e.to_string()));
+                tab.set(Tab::Write);
                 if let Some(el) = textarea.get_untracked() {
                     let _ = el.focus();
                 }
@@ -87,6 +107,9 @@ pub fn CommentForm(
         };
         error.set(None);
         busy.set(true);
+        let token = post_key
+            .try_update_value(|k| k.for_body(&draft.body, dom::client_token))
+            .unwrap_or_else(dom::client_token);
         let parent = parent_for_submit.clone();
         let shown = pending_comment(pending_id.clone(), parent.clone(), draft.author.clone());
         state.sending.update(|m| {
@@ -95,6 +118,7 @@ pub fn CommentForm(
         state.tree.update(|t| {
             t.push_own(shown);
         });
+        let source = draft.body.clone();
         let request = NewComment {
             thread,
             parent_id: parent,
@@ -102,21 +126,33 @@ pub fn CommentForm(
             body: draft.body,
             title: config.title.clone(),
             url: config.url.clone(),
+            email,
+            client_token: Some(token),
         };
+        let save_draft = save_on_post.clone();
         spawn_local(async move {
             let result = backend.post_comment(request).await;
             state.sending.update(|m| {
                 m.remove(&pending_id);
             });
-            busy.set(false);
+            busy.try_set(false);
             match result {
                 Ok(saved) => {
-                    state.tree.update(|t| {
-                        t.replace(&pending_id, saved);
+                    let id = saved.id.clone();
+                    state.sources.update_value(|s| {
+                        s.insert(id.clone(), source);
                     });
-                    state.count.update(|n| *n += 1);
-                    state.remember_name(draft.author.as_deref().unwrap_or_default());
-                    body.set(String::new());
+                    let added = state.tree.try_update(|t| t.replace(&pending_id, saved));
+                    // A retry whose first attempt was stored answers with the same comment: no
+                    // second count.
+                    if added == Some(true) {
+                        state.count.update(|n| *n += 1);
+                    }
+                    post_key.try_update_value(PostKey::done);
+                    save_draft("");
+                    body.try_set(String::new());
+                    tab.try_set(Tab::Write);
+                    state.show(id);
                     if let Some(cb) = on_posted {
                         cb.run(());
                     }
@@ -125,7 +161,7 @@ pub fn CommentForm(
                     state.tree.update(|t| {
                         t.remove(&pending_id);
                     });
-                    error.set(Some(format!("Your comment wasn't posted. {e}")));
+                    error.try_set(Some(format!("Your comment wasn't posted. {e}")));
                 }
             }
         });
@@ -137,55 +173,100 @@ pub fn CommentForm(
             cb.run(());
         }
     };
+    let on_text = Callback::new(move |text: String| {
+        save_draft(&text);
+        if error.with_untracked(Option::is_some) {
+            error.set(None);
+        }
+    });
 
     view! {
-        <form class="tb-form" class:tb-form-reply=is_reply novalidate on:submit=submit on:keydown=keydown>
-            <label class="tb-field tb-field-body">
-                <span class="tb-label tb-sr-only">{body_label}</span>
-                <textarea
-                    name="body"
-                    class="tb-input tb-textarea"
-                    rows=if is_reply { "3" } else { "4" }
-                    placeholder=placeholder
-                    node_ref=textarea
-                    prop:value=move || body.get()
-                    on:input=move |ev| {
-                        body.set(event_target_value(&ev));
-                        if error.with_untracked(Option::is_some) {
-                            error.set(None);
-                        }
-                    }
-                    readonly=move || busy.get()
-                    aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
-                ></textarea>
-            </label>
+        <form
+            class="tb-form"
+            class:tb-form-reply=is_reply
+            novalidate
+            aria-busy=move || if busy.get() { "true" } else { "false" }
+            on:submit=submit
+            on:keydown=keydown
+        >
+            <Composer
+                tab=tab
+                body=body
+                label=body_label
+                placeholder=placeholder
+                rows=if is_reply { 3 } else { 4 }
+                textarea=textarea
+                readonly=busy
+                invalid=Signal::derive(move || error.with(Option::is_some))
+                on_text=on_text
+            />
             {move || error.get().map(|msg| view! { <p class="tb-form-error" role="alert">{msg}</p> })}
             <div class="tb-form-row">
-                <label class="tb-field tb-field-name">
-                    <span class="tb-label tb-sr-only">"Your name (optional)"</span>
-                    <input
-                        name="author"
-                        class="tb-input"
-                        type="text"
-                        autocomplete="nickname"
-                        maxlength="80"
-                        placeholder="Name (optional)"
-                        prop:value=move || state.name.get()
-                        on:input=move |ev| state.name.set(event_target_value(&ev))
-                    />
-                </label>
+                {remembered(Remembered {
+                    name: "author",
+                    kind: "text",
+                    autocomplete: "nickname",
+                    max: NAME_MAX_CHARS,
+                    placeholder: "Name (optional)",
+                    label: "Your name (optional)",
+                    key: NAME_KEY,
+                    value: state.name,
+                })}
+                {remembered(Remembered {
+                    name: "email",
+                    kind: "email",
+                    autocomplete: "email",
+                    max: EMAIL_MAX_CHARS,
+                    placeholder: "Email (optional, never shown)",
+                    label: "Email (optional, never shown — for reply notifications)",
+                    key: EMAIL_KEY,
+                    value: state.email,
+                })}
                 <div class="tb-form-buttons">
                     {on_cancel.map(|cb| view! {
-                        <button type="button" class="tb-button tb-button-quiet" on:click=move |_| cb.run(())>"Cancel"</button>
+                        <button type="button" class="tb-button tb-button-quiet tb-cancel" on:click=move |_| cb.run(())>"Cancel"</button>
                     })}
                     <button type="submit" class="tb-button tb-button-primary" disabled=move || busy.get()>
                         {move || if busy.get() { "Posting…" } else { submit_text }}
                     </button>
                 </div>
             </div>
-            {(!is_reply).then(|| view! {
-                <p class="tb-hint">"Markdown works: *italic*, **bold**, [link](https://…), `code`, > quote."</p>
-            })}
+            {(!is_reply).then(|| view! { <FormatHelp/> })}
         </form>
+    }
+}
+
+/// A form field whose value all forms share and the browser remembers across visits.
+struct Remembered {
+    name: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    max: usize,
+    placeholder: &'static str,
+    label: &'static str,
+    key: &'static str,
+    value: RwSignal<String>,
+}
+
+fn remembered(f: Remembered) -> impl IntoView {
+    let value = f.value;
+    view! {
+        <label class=format!("tb-field tb-field-{}", f.name)>
+            <span class="tb-label tb-sr-only">{f.label}</span>
+            <input
+                name=f.name
+                class="tb-input"
+                type=f.kind
+                autocomplete=f.autocomplete
+                maxlength=f.max.to_string()
+                placeholder=f.placeholder
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    dom::save(f.key, v.trim());
+                    value.set(v);
+                }
+            />
+        </label>
     }
 }

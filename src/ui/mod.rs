@@ -3,5 +3,11 @@
 pub mod app;
 mod avatar;
 mod comment;
+mod compose;
+mod dom;
+mod fetch;
 mod form;
+mod own;
+mod replies;
 mod state;
+mod votes;

@@ -1,17 +1,17 @@
 //! The state shared by every component of one mounted thread.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use talkback_protocol::{CommentId, Cursor};
+use talkback_protocol::{CommentId, Cursor, SortOrder};
 
+use super::dom;
 use crate::backend::Backend;
 use crate::config::Config;
+use crate::thread::prefs::{EMAIL_KEY, NAME_KEY, OLD_NAME_KEY, SORT_KEY, draft_key, initial_sort};
 use crate::thread::time::Zone;
 use crate::thread::tree::Tree;
-
-const NAME_KEY: &str = "talkback:name";
 
 /// Handles to the thread's state; `Copy`, so closures can capture it freely.
 #[derive(Clone, Copy)]
@@ -26,43 +26,69 @@ pub struct ThreadState {
     pub count: RwSignal<u64>,
     /// Where the next page of top-level comments starts.
     pub next_cursor: RwSignal<Option<Cursor>>,
+    /// The order comments are shown in.
+    pub sort: RwSignal<SortOrder>,
+    /// Bumped whenever the thread is loaded afresh, so answers to older requests are dropped.
+    pub generation: RwSignal<u32>,
+    /// The thread is being loaded again (another sort order): skeletons stand in for it.
+    pub reloading: RwSignal<bool>,
     /// Comments shown while they are being posted, with the text the reader wrote.
     pub sending: RwSignal<HashMap<CommentId, String>>,
+    /// Markdown the reader wrote for their own comments this visit, to prefill the edit form.
+    pub sources: StoredValue<HashMap<CommentId, String>>,
+    /// Comments the reader collapsed.
+    pub collapsed: RwSignal<HashSet<CommentId>>,
+    /// The comment opened by "Continue this thread" (`None`: the full thread).
+    pub focus: RwSignal<Option<CommentId>>,
+    /// The comment highlighted after a permalink or a post.
+    pub highlight: RwSignal<Option<CommentId>>,
+    /// Text for the polite live region (e.g. "Link copied").
+    pub announcement: RwSignal<String>,
     /// The reader's display name, shared by all forms and remembered across visits.
     pub name: RwSignal<String>,
-    /// When the widget started (ms since the epoch) and the reader's zone, for relative times.
-    pub now: StoredValue<(i64, Zone)>,
+    /// The reader's optional email, shared by all forms and remembered across visits.
+    pub email: RwSignal<String>,
+    /// The time now (ms since the epoch), ticking so relative times stay true.
+    pub now: RwSignal<i64>,
+    /// The reader's zone, for dates.
+    pub zone: StoredValue<Zone>,
+    /// The widget's root element, for finding and scrolling to comments.
+    pub root: StoredValue<Option<web_sys::Element>, LocalStorage>,
     seq: StoredValue<u32>,
 }
 
-/// The time now and the reader's zone (JS gives minutes west of UTC; `Zone` wants east).
-fn clock() -> (i64, Zone) {
-    let now = js_sys::Date::new_0();
-    (
-        now.get_time() as i64,
-        Zone(-(now.get_timezone_offset() as i64)),
-    )
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+/// The reader's zone (JS gives minutes west of UTC; `Zone` wants east).
+fn zone() -> Zone {
+    Zone(-(js_sys::Date::new_0().get_timezone_offset() as i64))
 }
 
 impl ThreadState {
     /// Fresh state for a page.
     pub fn new(backend: Rc<dyn Backend>, config: Config) -> Self {
-        let name = storage()
-            .and_then(|s| s.get_item(NAME_KEY).ok().flatten())
+        let name = dom::load(NAME_KEY)
+            .or_else(|| dom::load(OLD_NAME_KEY))
             .unwrap_or_default();
+        let sort = initial_sort(dom::load(SORT_KEY).as_deref(), config.sort.as_deref());
         ThreadState {
             backend: StoredValue::new_local(backend),
             config: StoredValue::new(config),
             tree: RwSignal::new(Tree::default()),
             count: RwSignal::new(0),
             next_cursor: RwSignal::new(None),
+            sort: RwSignal::new(sort),
+            generation: RwSignal::new(0),
+            reloading: RwSignal::new(false),
             sending: RwSignal::new(HashMap::new()),
+            sources: StoredValue::new(HashMap::new()),
+            collapsed: RwSignal::new(HashSet::new()),
+            focus: RwSignal::new(None),
+            highlight: RwSignal::new(None),
+            announcement: RwSignal::new(String::new()),
             name: RwSignal::new(name),
-            now: StoredValue::new(clock()),
+            email: RwSignal::new(dom::load(EMAIL_KEY).unwrap_or_default()),
+            now: RwSignal::new(dom::now_ms()),
+            zone: StoredValue::new(zone()),
+            root: StoredValue::new_local(None),
             seq: StoredValue::new(0),
         }
     }
@@ -79,6 +105,11 @@ impl ThreadState {
         self.backend.try_get_value()
     }
 
+    /// The thread key, when the page has one.
+    pub fn key(&self) -> Option<String> {
+        self.config.try_with_value(|c| c.key.clone().ok()).flatten()
+    }
+
     /// An id for a comment that is still being sent; never valid on the server.
     pub fn pending_id(&self) -> Option<CommentId> {
         let n = self.seq.try_update_value(|n| {
@@ -88,14 +119,40 @@ impl ThreadState {
         CommentId::parse(&format!("pending-{n}"))
     }
 
-    /// Remembers the name the reader posted under.
-    pub fn remember_name(&self, name: &str) {
-        if let Some(s) = storage() {
-            let _ = if name.is_empty() {
-                s.remove_item(NAME_KEY)
-            } else {
-                s.set_item(NAME_KEY, name)
+    /// The localStorage key of the draft of a form.
+    pub fn draft_key(&self, parent: Option<&CommentId>) -> Option<String> {
+        Some(draft_key(&self.key()?, parent))
+    }
+
+    /// Highlights a comment and scrolls to it once it is drawn.
+    pub fn show(&self, id: CommentId) {
+        self.highlight.set(Some(id.clone()));
+        self.scroll_to(id);
+    }
+
+    /// Scrolls to a comment once it is drawn.
+    pub fn scroll_to(&self, id: CommentId) {
+        let root = self.root;
+        // Drawn on the next frame at the latest; try again once for views that render later.
+        request_animation_frame(move || {
+            let Some(Some(el)) = root.try_get_value() else {
+                return;
             };
-        }
+            if !dom::reveal(&el, &id) {
+                request_animation_frame(move || {
+                    dom::reveal(&el, &id);
+                });
+            }
+        });
+    }
+
+    /// Says something to screen readers.
+    pub fn announce(&self, text: &str) {
+        // Clearing first makes a repeated message ("Link copied" twice) be read again.
+        self.announcement.set(String::new());
+        let (signal, text) = (self.announcement, text.to_owned());
+        request_animation_frame(move || {
+            signal.try_set(text);
+        });
     }
 }

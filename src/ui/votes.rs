@@ -1,0 +1,93 @@
+//! Score and vote buttons of a comment.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use talkback_protocol::{CommentId, Vote};
+
+use super::avatar::Arrow;
+use super::state::ThreadState;
+use crate::backend::BackendError;
+use crate::thread::vote::{Press, Tally, VoteState};
+
+/// Score and vote buttons with optimistic updates and a visible rollback message.
+pub fn votes_view(
+    id: CommentId,
+    start: Tally,
+    author: &str,
+    disabled: bool,
+) -> impl IntoView + use<> {
+    let state = ThreadState::get();
+    let votes = RwSignal::new(VoteState::new(start));
+    let error = RwSignal::new(None::<String>);
+    let press = Callback::new(move |p: Press| {
+        error.set(None);
+        let Some(first) = votes.try_update(|s| s.press(p)).flatten() else {
+            return;
+        };
+        let (Some(backend), id) = (state.backend(), id.clone()) else {
+            votes.update(VoteState::settle_err);
+            return;
+        };
+        spawn_local(async move {
+            let mut next = Some(first);
+            while let Some(v) = next {
+                next = match backend.vote(&id, v).await {
+                    Ok(r) => votes
+                        .try_update(|s| s.settle_ok(Tally::confirmed(&r)))
+                        .flatten(),
+                    Err(e) => {
+                        votes.update(VoteState::settle_err);
+                        error.set(Some(vote_failed(&e)));
+                        None
+                    }
+                };
+            }
+        });
+    });
+    let caps = state.backend().map(|b| b.capabilities());
+    let can_vote = caps.is_some_and(|c| c.votes);
+    let can_down = caps.is_some_and(|c| c.downvotes);
+    let shown = move || votes.with(VoteState::shown);
+    can_vote.then(|| {
+        view! {
+            <div class="tb-votes">
+                {vote_button(Press::Up, author, votes, disabled, press)}
+                <span class="tb-score" title=move || { let t = shown(); format!("{} up, {} down", t.up, t.down) }>
+                    {move || shown().score}
+                </span>
+                {can_down.then(|| vote_button(Press::Down, author, votes, disabled, press))}
+            </div>
+            {move || error.get().map(|m| view! { <p class="tb-error tb-vote-error" role="alert">{m}</p> })}
+        }
+    })
+}
+
+/// One vote button; `aria-pressed` tells whether it is the reader's current vote.
+fn vote_button(
+    which: Press,
+    author: &str,
+    votes: RwSignal<VoteState>,
+    disabled: bool,
+    press: Callback<Press>,
+) -> impl IntoView + use<> {
+    let (class, verb, vote) = match which {
+        Press::Up => ("tb-action tb-vote tb-up", "Upvote", Vote::Up),
+        Press::Down => ("tb-action tb-vote tb-down", "Downvote", Vote::Down),
+    };
+    view! {
+        <button
+            type="button"
+            class=class
+            aria-pressed=move || if votes.with(|s| s.shown().mine == vote) { "true" } else { "false" }
+            aria-label=format!("{verb} comment by {author}")
+            disabled=disabled
+            on:click=move |_| press.run(which)
+        >
+            <Arrow up=which == Press::Up/>
+        </button>
+    }
+}
+
+fn vote_failed(e: &BackendError) -> String {
+    format!("Your vote wasn't saved. {e}")
+}
