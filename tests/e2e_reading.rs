@@ -331,3 +331,48 @@ async fn a_permalink_to_a_comment_eight_levels_deep_and_off_the_first_page_shows
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_link_action_copies_the_permalink_or_shows_it_when_copying_is_refused() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let id = h.comment_id("article.tb-comment[data-depth=\"1\"]:not(.tb-deleted)").await;
+    let want = h.js("return location.origin + location.pathname + '#comment-' + arguments[0];", vec![json!(id)]).await;
+    // The page's clipboard, replaced so the test can read what was copied (and refuse later).
+    h.js(
+        "window.__copied = [];
+         Object.defineProperty(navigator.clipboard, 'writeText', { configurable: true, value: text =>
+             window.__refuse ? Promise.reject(new Error('denied')) : (window.__copied.push(text), Promise.resolve()) });
+         return null;",
+        vec![],
+    )
+    .await;
+
+    h.own(&id, "button.tb-link").await.click().await.expect("click Link");
+    h.wait_js_eq("the permalink is copied", "return window.__copied;", vec![], json!([want])).await;
+    h.wait_js(
+        "\"Link copied\" is announced",
+        "return [...root.querySelectorAll('[role=status]')].some(s => s.textContent.includes('Link copied'));",
+        vec![],
+    )
+    .await;
+
+    h.js("window.__refuse = true; return null;", vec![]).await;
+    h.own(&id, "button.tb-link").await.click().await.expect("click Link again");
+    let shown = h.own(&id, "input.tb-link-url").await.prop("value").await.expect("read the shown link");
+    assert_eq!(shown.map(Json::from), Some(want), "without a clipboard the link is shown to copy by hand");
+}
+
+#[tokio::test]
+async fn an_empty_thread_invites_the_first_comment() {
+    let h = Harness::start().await;
+    h.open(THREAD_PAGE).await;
+    let empty = h.widget(".tb-empty").await.text().await.expect("empty state text");
+    assert_eq!(empty.trim(), "No comments yet. Start the conversation.");
+    let header = h.widget(".tb-count").await.text().await.expect("header text");
+    assert_eq!(header.trim(), "No comments yet");
+    h.top_form("textarea[name=body]").await.send_keys("First!").await.expect("type the first comment");
+    h.top_form("button[type=submit]").await.click().await.expect("post it");
+    h.comment_with("First!").await;
+    h.wait_js("the empty state goes", "return !root.querySelector('.tb-empty');", vec![]).await;
+}

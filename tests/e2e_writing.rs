@@ -25,19 +25,29 @@ async fn post_reply(h: &Harness, parent: &str, body: &str, posted: u64) -> Shown
     stored(h, body, posted).await
 }
 
+/// Ids of the demo thread's comments (first page, newest first) whose body contains `text`.
+async fn stored_ids(h: &Harness, text: &str) -> Vec<String> {
+    let text = text.to_owned();
+    h.seed(move |api| {
+        let page = api.thread(DEMO_KEY, "newest", 100);
+        let comments = page["comments"].as_array().cloned().unwrap_or_default();
+        comments
+            .iter()
+            .filter(|c| c["body_html"].as_str().is_some_and(|b| b.contains(&text)))
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect()
+    })
+    .await
+}
+
 /// Waits until the post of `body` has completed, then until the widget shows it under the id
 /// the server gave it (an optimistic copy may be shown under another id before).
 async fn stored(h: &Harness, body: &str, posted: u64) -> Shown {
     h.wait_requests("/api/v1/comments", posted + 1).await;
-    let text = body.to_owned();
-    let id = h
-        .seed(move |api| {
-            let page = api.thread(DEMO_KEY, "newest", 100);
-            let comments = page["comments"].as_array().cloned().unwrap_or_default();
-            let found = comments.iter().find(|c| c["body_html"].as_str().is_some_and(|b| b.contains(&text)));
-            found.and_then(|c| c["id"].as_str()).map(str::to_owned)
-        })
+    let id = stored_ids(h, body)
         .await
+        .into_iter()
+        .next()
         .unwrap_or_else(|| panic!("the server stored no comment with body {body:?}"));
     h.wait_js(
         &format!("the posted comment is shown as comment-{id}"),
@@ -286,4 +296,73 @@ async fn deleting_an_own_comment_removes_it_or_leaves_a_placeholder_over_its_rep
     assert_eq!(gone, json!(true), "after a reload the comment without replies is still gone");
     h.wait_js_eq("after a reload the placeholder keeps its reply", state, args, want).await;
     assert_eq!(shown_count(&h).await, count - 2);
+}
+
+/// Puts `n` characters into the top-level form's textarea as one input (typing thousands of keys
+/// would take the test most of a minute), then types `then` for real.
+async fn fill_top(h: &Harness, n: usize, then: &str) {
+    h.js(
+        "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+         const area = form.querySelector('textarea[name=body]');
+         area.value = 'a'.repeat(arguments[0]);
+         area.dispatchEvent(new Event('input', { bubbles: true }));
+         return null;",
+        vec![json!(n)],
+    )
+    .await;
+    h.top_form("textarea[name=body]").await.send_keys(then).await.expect("type");
+}
+
+/// The text of the top-level form's visible character counter, if any.
+const COUNTER_JS: &str = "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+    const c = form.querySelector('.tb-counter');
+    return c && c.getClientRects().length ? c.textContent.trim() : null;";
+
+#[tokio::test]
+async fn the_form_counts_characters_near_the_limit_and_blocks_a_too_long_comment() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    fill_top(&h, 7_999, "b").await;
+    h.wait_js_eq("well below the limit there is no counter", COUNTER_JS, vec![], Json::Null).await;
+    fill_top(&h, 9_119, "b").await;
+    h.wait_js_eq("near the limit a counter shows", COUNTER_JS, vec![], json!("9,120 / 10,000")).await;
+    fill_top(&h, 10_000, "b").await;
+    h.wait_js_eq("over the limit the counter says so", COUNTER_JS, vec![], json!("10,001 / 10,000")).await;
+
+    h.top_form("button[type=submit]").await.click().await.expect("try to post");
+    let error = h.top_form(".tb-form-error[role=alert]").await.text().await.expect("error text");
+    assert!(error.contains("10000") || error.contains("10,000"), "the message gives the limit: {error:?}");
+    let posts = h
+        .js(
+            "return performance.getEntriesByType('resource')
+                 .filter(e => new URL(e.name).pathname.endsWith('/api/v1/comments')).length;",
+            vec![],
+        )
+        .await;
+    assert_eq!(posts, json!(0), "a too-long comment is not sent");
+}
+
+#[tokio::test]
+async fn clicking_post_several_times_at_once_posts_one_comment() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let body = "Posted with an impatient triple click.";
+    h.top_form("textarea[name=body]").await.send_keys(body).await.expect("type the comment");
+    h.js(
+        "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+         const button = form.querySelector('button[type=submit]');
+         button.click(); button.click(); button.click();
+         return null;",
+        vec![],
+    )
+    .await;
+    stored(&h, body, 0).await;
+    assert_eq!(stored_ids(&h, body).await.len(), 1, "the server stored the comment once");
+    let shown = h
+        .js(
+            "return [...root.querySelectorAll('.tb-body')].filter(b => b.textContent.includes(arguments[0])).length;",
+            vec![json!(body)],
+        )
+        .await;
+    assert_eq!(shown, json!(1), "the widget shows it once");
 }
