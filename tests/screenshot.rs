@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use support::Harness;
 
 /// (file name, viewport width, viewport height)
-const SHOTS: &[(&str, u32, u32)] =
-    &[("screenshot-desktop.png", 1200, 1400), ("screenshot-mobile.png", 360, 1200)];
+const SHOTS: &[(&str, u32, u32)] = &[("screenshot-desktop.png", 1200, 1400), ("screenshot-mobile.png", 360, 1200)];
 
 #[tokio::test]
 #[ignore = "writes docs/screenshot-*.png; run `cargo xtask screenshot`"]
