@@ -17,7 +17,7 @@ use super::votes::votes_view;
 use crate::thread::link::permalink;
 use crate::thread::time::{full_text, parse_rfc3339, relative};
 use crate::thread::view::collapsed_summary;
-use crate::thread::vote::Tally;
+use crate::thread::vote::{Tally, VoteState};
 
 /// Shown as the author of a deleted comment.
 const DELETED_AUTHOR: &str = "[deleted]";
@@ -114,13 +114,13 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
 
     let actions = {
         let id = id.clone();
-        let tally = Tally::of(&first);
+        let votes = RwSignal::new(VoteState::new(Tally::of(&first)));
         move || {
             (!deleted.get() && !collapsed.get()).then(|| {
                 let name = author.get_untracked();
                 view! {
                     <div class="tb-actions">
-                        {votes_view(id.clone(), tally, &name, is_pending)}
+                        {votes_view(id.clone(), votes, &name, is_pending)}
                         <button
                             type="button"
                             class="tb-action tb-reply"

@@ -217,7 +217,7 @@ pub fn CommentForm(
                     kind: "email",
                     autocomplete: "email",
                     max: EMAIL_MAX_CHARS,
-                    placeholder: "Email (optional, never shown)",
+                    placeholder: "Email (optional, private)",
                     label: "Email (optional, never shown — for reply notifications)",
                     key: EMAIL_KEY,
                     value: state.email,
@@ -260,6 +260,7 @@ fn remembered(f: Remembered) -> impl IntoView {
                 autocomplete=f.autocomplete
                 maxlength=f.max.to_string()
                 placeholder=f.placeholder
+                title=f.label
                 prop:value=move || value.get()
                 on:input=move |ev| {
                     let v = event_target_value(&ev);

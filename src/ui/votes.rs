@@ -9,15 +9,15 @@ use super::state::ThreadState;
 use crate::backend::BackendError;
 use crate::thread::vote::{Press, Tally, VoteState};
 
-/// Score and vote buttons with optimistic updates and a visible rollback message.
+/// Score and vote buttons with optimistic updates and a visible rollback message. `votes` is
+/// owned by the comment, so the tallies survive the buttons being drawn again (after a collapse).
 pub fn votes_view(
     id: CommentId,
-    start: Tally,
+    votes: RwSignal<VoteState>,
     author: &str,
     disabled: bool,
 ) -> impl IntoView + use<> {
     let state = ThreadState::get();
-    let votes = RwSignal::new(VoteState::new(start));
     let error = RwSignal::new(None::<String>);
     let press = Callback::new(move |p: Press| {
         error.set(None);
@@ -36,8 +36,8 @@ pub fn votes_view(
                         .try_update(|s| s.settle_ok(Tally::confirmed(&r)))
                         .flatten(),
                     Err(e) => {
-                        votes.update(VoteState::settle_err);
-                        error.set(Some(vote_failed(&e)));
+                        votes.try_update(VoteState::settle_err);
+                        error.try_set(Some(vote_failed(&e)));
                         None
                     }
                 };
