@@ -73,6 +73,11 @@ async fn wait_edit_state(h: &Harness, id: &str, want: Json, when: &str) {
     h.wait_js_eq(&what, EDIT_STATE_JS, vec![json!(id)], want).await;
 }
 
+/// The value of a field of the top-level form.
+async fn top_value(h: &Harness, selector: &str) -> String {
+    h.top_form(selector).await.prop("value").await.expect("read the field").unwrap_or_default()
+}
+
 async fn value(h: &Harness, id: &str, selector: &str) -> String {
     let field = h.own(id, selector).await;
     field.prop("value").await.expect("read the field").unwrap_or_default()
@@ -101,6 +106,8 @@ async fn an_own_comment_edited_within_the_window_shows_the_new_text_marked_edite
     wait_edit_state(&h, &c.id, json!([edited, "edited", false]), "after reloading").await;
     let title = h.own(&c.id, ".tb-edited").await.attr("title").await.expect("read title").unwrap_or_default();
     assert!(!title.trim().is_empty(), "the edited marker tells when on hover");
+    let posted = h.own(&c.id, "time").await.attr("title").await.expect("read title").unwrap_or_default();
+    assert!(posted.contains(':'), "the posting time shows the exact date and time on hover: {posted:?}");
     // After a reload the editor starts from the text as shown.
     h.own(&c.id, "button.tb-edit").await.click().await.expect("click Edit after the reload");
     assert_eq!(value(&h, &c.id, "form.tb-edit-form textarea[name=body]").await, edited);
@@ -185,7 +192,7 @@ async fn drafts_of_a_comment_and_a_reply_survive_a_reload_and_go_once_posted() {
     assert!(keys[0].as_str().unwrap_or_default().ends_with(&format!(":{parent}")), "reply draft key {keys}");
 
     h.reload().await;
-    let kept = h.top_form("textarea[name=body]").await.prop("value").await.expect("read").unwrap_or_default();
+    let kept = top_value(&h, "textarea[name=body]").await;
     assert_eq!(kept, top, "the top-level draft is back after a reload");
     h.own(&parent, "button.tb-reply").await.click().await.expect("click Reply after the reload");
     assert_eq!(value(&h, &parent, "form.tb-form textarea[name=body]").await, reply, "the reply draft is back");
@@ -200,7 +207,7 @@ async fn drafts_of_a_comment_and_a_reply_survive_a_reload_and_go_once_posted() {
     )
     .await;
     h.reload().await;
-    let after = h.top_form("textarea[name=body]").await.prop("value").await.expect("read").unwrap_or_default();
+    let after = top_value(&h, "textarea[name=body]").await;
     assert_eq!(after, "", "a posted draft does not come back");
 }
 
@@ -365,4 +372,34 @@ async fn clicking_post_several_times_at_once_posts_one_comment() {
         )
         .await;
     assert_eq!(shown, json!(1), "the widget shows it once");
+}
+
+#[tokio::test]
+async fn name_and_email_are_remembered_and_the_email_is_never_shown_or_sent_back() {
+    const EMAIL: &str = "ruth.e2e@example.org";
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let label = h
+        .js(
+            "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+             const input = form.querySelector('input[name=email][type=email]');
+             return input ? input.closest('label')?.textContent.trim() ?? input.getAttribute('aria-label') : null;",
+            vec![],
+        )
+        .await;
+    assert_eq!(label, json!("Email (optional, never shown — for reply notifications)"));
+    h.top_form("input[name=author]").await.send_keys("Ruth from Riverside").await.expect("type a name");
+    h.top_form("input[name=email]").await.send_keys(EMAIL).await.expect("type an email");
+    let body = "Please let me know if anyone answers.";
+    let c = post_top(&h, body, 0).await;
+    let author = h.own(&c.id, ".tb-author").await.text().await.expect("author");
+    assert_eq!(author.trim(), "Ruth from Riverside");
+
+    h.reload().await;
+    assert_eq!(top_value(&h, "input[name=author]").await, "Ruth from Riverside", "the name is remembered");
+    assert_eq!(top_value(&h, "input[name=email]").await, EMAIL, "the email is remembered for this reader");
+    let text = h.js("return root.textContent + document.body.textContent;", vec![]).await;
+    assert!(!text.as_str().unwrap_or_default().contains(EMAIL), "the email appears in no text on the page");
+    let page = h.seed(|api| api.thread(DEMO_KEY, "newest", 100)).await;
+    assert!(!page.to_string().contains(EMAIL), "the API never sends the email back");
 }
