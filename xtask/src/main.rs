@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: builds the widget bundle, runs the demo and runs every test.
 
 mod build;
+mod conformance;
 mod demo;
 mod screenshot;
 mod test;
@@ -17,7 +18,8 @@ commands:
   build        build the widget bundle into dist/ (wasm, glue, css, embed.js, demo page)
   demo         build, then serve the demo article with seeded comments on http://127.0.0.1:8080/
   test         install what is missing, build, then run every test (unit, API, browser)
-  screenshot   build, then write docs/screenshot-desktop.png and docs/screenshot-mobile.png";
+  screenshot   build, then write docs/screenshot-desktop.png and docs/screenshot-mobile.png
+  conformance  run the protocol conformance suite against --base-url URL, or against our server";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("test") => test::run(&ws),
         Some("screenshot") => screenshot::run(&ws).map(|_| ExitCode::SUCCESS),
+        Some("conformance") => conformance::run(&ws),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
