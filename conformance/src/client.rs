@@ -116,8 +116,11 @@ pub struct Req<'a> {
 impl Req<'_> {
     /// Adds query parameters (reqwest percent-encodes them).
     pub fn query(mut self, pairs: &[(&str, &str)]) -> Self {
-        self.query
-            .extend(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        self.query.extend(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         self
     }
 
@@ -378,9 +381,18 @@ mod tests {
     #[test]
     fn error_checks_look_at_status_code_and_content_type() {
         let body = r#"{"error":{"code":"validation_failed","message":"Too long."}}"#;
-        assert!(reply(422, "application/json", body).error(ErrorCode::ValidationFailed).is_ok());
+        assert!(
+            reply(422, "application/json", body)
+                .error(ErrorCode::ValidationFailed)
+                .is_ok()
+        );
         let wrong_status = reply(400, "application/json", body).error(ErrorCode::ValidationFailed);
-        assert!(wrong_status.unwrap_err().0.contains("expected 422 validation_failed, got 400"));
+        assert!(
+            wrong_status
+                .unwrap_err()
+                .0
+                .contains("expected 422 validation_failed, got 400")
+        );
         let wrong_code = reply(422, "application/json", body).error(ErrorCode::BadRequest);
         assert!(wrong_code.is_err());
         let html = reply(422, "text/html", body).error(ErrorCode::ValidationFailed);

@@ -8,7 +8,14 @@ const FORBIDDEN_TAGS: &[&str] = &[
     "source", "template",
 ];
 /// Attributes whose value is a URL a browser may follow or load.
-const URL_ATTRS: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "poster"];
+const URL_ATTRS: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+];
 /// URL schemes that run code or smuggle documents.
 const BAD_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:"];
 
@@ -82,11 +89,17 @@ fn parse_tag(raw: &str) -> Option<Tag> {
                 Some(q @ ('"' | '\'')) => {
                     let inner = after.get(1..).unwrap_or("");
                     let close = inner.find(q).unwrap_or(inner.len());
-                    (inner.get(..close).unwrap_or(""), inner.get(close + 1..).unwrap_or(""))
+                    (
+                        inner.get(..close).unwrap_or(""),
+                        inner.get(close + 1..).unwrap_or(""),
+                    )
                 }
                 _ => {
                     let close = after.find(char::is_whitespace).unwrap_or(after.len());
-                    (after.get(..close).unwrap_or(""), after.get(close..).unwrap_or(""))
+                    (
+                        after.get(..close).unwrap_or(""),
+                        after.get(close..).unwrap_or(""),
+                    )
                 }
             };
             value = v.to_owned();
@@ -118,7 +131,11 @@ fn decode_refs(s: &str) -> String {
             Some(c) => out.push(c),
             None => out.push_str("&#"),
         }
-        rest = if code.is_some() { tail.get(end + 1..).unwrap_or("") } else { tail };
+        rest = if code.is_some() {
+            tail.get(end + 1..).unwrap_or("")
+        } else {
+            tail
+        };
     }
     out.push_str(rest);
     out
@@ -201,15 +218,20 @@ mod tests {
     fn quoted_angle_brackets_do_not_end_a_tag() {
         let (tags, _) = start_tags("<a title=\"a>b\" onclick=\"x\">t</a>");
         assert_eq!(tags.len(), 1);
-        assert!(live_markup("<a title=\"a>b\" onclick=\"x\">t</a>")
-            .iter()
-            .any(|p| p.contains("onclick")));
+        assert!(
+            live_markup("<a title=\"a>b\" onclick=\"x\">t</a>")
+                .iter()
+                .any(|p| p.contains("onclick"))
+        );
     }
 
     #[test]
     fn link_rels_are_found_by_href() {
         let html = "<p><a href=\"https://e.example/\" rel=\"nofollow ugc noopener\">e</a></p>";
-        assert_eq!(link_rels(html, "https://e.example/"), vec!["nofollow ugc noopener"]);
+        assert_eq!(
+            link_rels(html, "https://e.example/"),
+            vec!["nofollow ugc noopener"]
+        );
         assert!(link_rels(html, "https://other.example/").is_empty());
     }
 }

@@ -74,7 +74,11 @@ async fn main() -> ExitCode {
         Ok(outcomes) => {
             print!("{}", report::table(&outcomes));
             let (_, failed, _) = report::counts(&outcomes);
-            if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Err(e) => {
             eprintln!("talkback-conformance: {e}");

@@ -39,14 +39,20 @@ impl Api {
         let reply = self.route("post", READERS, None).send().await?;
         let t: ReaderToken = reply.ok(201)?;
         if t.token.trim().is_empty() {
-            return Err(Failure("POST /api/v1/readers answered an empty token".into()));
+            return Err(Failure(
+                "POST /api/v1/readers answered an empty token".into(),
+            ));
         }
         Ok(t.token)
     }
 
     /// `POST /api/v1/comments` as `token`, unchecked.
     pub async fn try_post(&self, token: &str, c: &NewComment) -> Result<Reply, Failure> {
-        self.route("post", COMMENTS, None).token(token).json(c).send().await
+        self.route("post", COMMENTS, None)
+            .token(token)
+            .json(c)
+            .send()
+            .await
     }
 
     /// `POST /api/v1/comments` → 201, the stored comment.
@@ -55,7 +61,12 @@ impl Api {
     }
 
     /// Posts a top-level comment with `body` to `thread`.
-    pub async fn post_body(&self, token: &str, thread: &str, body: &str) -> Result<Comment, Failure> {
+    pub async fn post_body(
+        &self,
+        token: &str,
+        thread: &str,
+        body: &str,
+    ) -> Result<Comment, Failure> {
         self.post(token, &new_comment(thread, body)).await
     }
 
@@ -120,7 +131,12 @@ impl Api {
     }
 
     /// `PUT /api/v1/comments/{id}/vote` → 200, the tallies after the vote.
-    pub async fn vote(&self, token: &str, id: &CommentId, value: Vote) -> Result<VoteResult, Failure> {
+    pub async fn vote(
+        &self,
+        token: &str,
+        id: &CommentId,
+        value: Vote,
+    ) -> Result<VoteResult, Failure> {
         self.try_vote(token, id.as_str(), value).await?.ok(200)
     }
 
@@ -128,14 +144,19 @@ impl Api {
     pub async fn try_edit(&self, token: &str, id: &str, body: &str) -> Result<Reply, Failure> {
         self.route("patch", COMMENT, Some(id))
             .token(token)
-            .json(&EditComment { body: body.to_owned() })
+            .json(&EditComment {
+                body: body.to_owned(),
+            })
             .send()
             .await
     }
 
     /// `DELETE /api/v1/comments/{id}`, unchecked.
     pub async fn try_delete(&self, token: &str, id: &str) -> Result<Reply, Failure> {
-        self.route("delete", COMMENT, Some(id)).token(token).send().await
+        self.route("delete", COMMENT, Some(id))
+            .token(token)
+            .send()
+            .await
     }
 
     /// `DELETE /api/v1/comments/{id}` → 204.
@@ -158,7 +179,11 @@ impl Api {
     }
 
     /// `GET /api/v1/comments/{id}/context` → 200.
-    pub async fn context(&self, id: &CommentId, token: Option<&str>) -> Result<ContextPage, Failure> {
+    pub async fn context(
+        &self,
+        id: &CommentId,
+        token: Option<&str>,
+    ) -> Result<ContextPage, Failure> {
         self.try_context(id.as_str(), &[], token).await?.ok(200)
     }
 
@@ -167,13 +192,19 @@ impl Api {
         let req = CountsRequest {
             threads: threads.iter().map(|s| (*s).to_owned()).collect(),
         };
-        self.route("post", COUNTS, None).json(&req).send().await?.ok(200)
+        self.route("post", COUNTS, None)
+            .json(&req)
+            .send()
+            .await?
+            .ok(200)
     }
 
     /// `POST /api/v1/preview`, unchecked.
     pub async fn try_preview(&self, body: &str) -> Result<Reply, Failure> {
         self.route("post", PREVIEW, None)
-            .json(&PreviewRequest { body: body.to_owned() })
+            .json(&PreviewRequest {
+                body: body.to_owned(),
+            })
             .send()
             .await
     }
@@ -185,7 +216,11 @@ impl Api {
 
     /// `POST /api/v1/comments` with an arbitrary JSON body, for malformed-input checks.
     pub async fn post_json(&self, token: &str, body: serde_json::Value) -> Result<Reply, Failure> {
-        self.route("post", COMMENTS, None).token(token).json(&body).send().await
+        self.route("post", COMMENTS, None)
+            .token(token)
+            .json(&body)
+            .send()
+            .await
     }
 
     /// A comment id that is well formed but names no comment.

@@ -162,9 +162,19 @@ mod tests {
 
     #[test]
     fn duplicates_and_gaps_are_found() {
-        let ids = |v: &[&str]| -> Vec<CommentId> { v.iter().filter_map(|s| CommentId::parse(s)).collect() };
+        let ids = |v: &[&str]| -> Vec<CommentId> {
+            v.iter().filter_map(|s| CommentId::parse(s)).collect()
+        };
         assert_eq!(complete(&ids(&["a", "b"]), &ids(&["b", "a"])), Ok(()));
-        assert!(complete(&ids(&["a", "a", "b"]), &ids(&["a", "b"])).unwrap_err().contains("two pages"));
-        assert!(complete(&ids(&["a"]), &ids(&["a", "b"])).unwrap_err().contains("on no page"));
+        assert!(
+            complete(&ids(&["a", "a", "b"]), &ids(&["a", "b"]))
+                .unwrap_err()
+                .contains("two pages")
+        );
+        assert!(
+            complete(&ids(&["a"]), &ids(&["a", "b"]))
+                .unwrap_err()
+                .contains("on no page")
+        );
     }
 }

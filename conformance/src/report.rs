@@ -7,9 +7,19 @@ const REASON_WIDTH: usize = 100;
 
 /// Renders the outcomes as a plain-text table with a summary line.
 pub fn table(outcomes: &[Outcome]) -> String {
-    let name_w = outcomes.iter().map(|o| o.name.len()).max().unwrap_or(5).max(5);
+    let name_w = outcomes
+        .iter()
+        .map(|o| o.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
     let mut out = format!("{:<name_w$}  {:<6}  reason\n", "check", "result");
-    out.push_str(&format!("{}  {}  {}\n", "-".repeat(name_w), "-".repeat(6), "-".repeat(6)));
+    out.push_str(&format!(
+        "{}  {}  {}\n",
+        "-".repeat(name_w),
+        "-".repeat(6),
+        "-".repeat(6)
+    ));
     for o in outcomes {
         let (result, reason) = match &o.status {
             Status::Pass => ("PASS", ""),
@@ -17,7 +27,14 @@ pub fn table(outcomes: &[Outcome]) -> String {
             Status::Skip(why) => ("SKIP", why.as_str()),
         };
         let mut lines = wrap(reason, REASON_WIDTH).into_iter();
-        out.push_str(&format!("{:<name_w$}  {result:<6}  {}\n", o.name, lines.next().unwrap_or_default()).trim_end());
+        out.push_str(
+            &format!(
+                "{:<name_w$}  {result:<6}  {}\n",
+                o.name,
+                lines.next().unwrap_or_default()
+            )
+            .trim_end(),
+        );
         out.push('\n');
         for more in lines {
             out.push_str(&format!("{:<name_w$}  {:<6}  {more}\n", "", ""));
@@ -30,11 +47,13 @@ pub fn table(outcomes: &[Outcome]) -> String {
 
 /// Passed, failed and skipped checks.
 pub fn counts(outcomes: &[Outcome]) -> (usize, usize, usize) {
-    outcomes.iter().fold((0, 0, 0), |(p, f, s), o| match o.status {
-        Status::Pass => (p + 1, f, s),
-        Status::Fail(_) => (p, f + 1, s),
-        Status::Skip(_) => (p, f, s + 1),
-    })
+    outcomes
+        .iter()
+        .fold((0, 0, 0), |(p, f, s), o| match o.status {
+            Status::Pass => (p + 1, f, s),
+            Status::Fail(_) => (p, f + 1, s),
+            Status::Skip(_) => (p, f, s + 1),
+        })
 }
 
 /// Splits text into lines of at most `width` characters at spaces (and at its own newlines).
@@ -63,12 +82,24 @@ mod tests {
     #[test]
     fn failures_show_their_reason_and_the_summary_counts() {
         let outcomes = [
-            Outcome { name: "vote.up", status: Status::Pass },
-            Outcome { name: "vote.same-twice-counts-once", status: Status::Fail("upvotes is 2, expected 1".into()) },
-            Outcome { name: "cors.preflight", status: Status::Skip("pass --origin".into()) },
+            Outcome {
+                name: "vote.up",
+                status: Status::Pass,
+            },
+            Outcome {
+                name: "vote.same-twice-counts-once",
+                status: Status::Fail("upvotes is 2, expected 1".into()),
+            },
+            Outcome {
+                name: "cors.preflight",
+                status: Status::Skip("pass --origin".into()),
+            },
         ];
         let t = table(&outcomes);
-        assert!(t.contains("vote.same-twice-counts-once  FAIL    upvotes is 2, expected 1"), "{t}");
+        assert!(
+            t.contains("vote.same-twice-counts-once  FAIL    upvotes is 2, expected 1"),
+            "{t}"
+        );
         assert!(t.contains("vote.up                      PASS\n"), "{t}");
         assert!(t.ends_with("1 passed, 1 failed, 1 skipped\n"), "{t}");
     }
@@ -77,6 +108,9 @@ mod tests {
     fn long_reasons_wrap_under_the_reason_column() {
         let words = vec!["word"; 60].join(" ");
         let lines = wrap(&words, 20);
-        assert!(lines.len() > 5 && lines.iter().all(|l| l.len() <= 20), "{lines:?}");
+        assert!(
+            lines.len() > 5 && lines.iter().all(|l| l.len() <= 20),
+            "{lines:?}"
+        );
     }
 }

@@ -7,8 +7,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use talkback_protocol::{
-    Comment, ContextPage, CountsResponse, Preview, ReaderToken, RepliesPage, ThreadPage,
-    VoteResult,
+    Comment, ContextPage, CountsResponse, Preview, ReaderToken, RepliesPage, ThreadPage, VoteResult,
 };
 
 /// Fields of a `ThreadInfo`.
@@ -71,7 +70,11 @@ fn comments(v: &Value) -> Result<(), String> {
 }
 
 fn thread_info(v: &Value) -> Result<(), String> {
-    has_fields(v.get("thread").unwrap_or(&Value::Null), "ThreadInfo", THREAD_INFO)
+    has_fields(
+        v.get("thread").unwrap_or(&Value::Null),
+        "ThreadInfo",
+        THREAD_INFO,
+    )
 }
 
 impl Wire for Comment {

@@ -13,7 +13,9 @@ async fn reference() -> (TempDir, Running) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::new(dir.path().join("talkback.db"));
     config.listen = "127.0.0.1:0".to_owned();
-    let running = talkback_server::start(&config).await.expect("server starts");
+    let running = talkback_server::start(&config)
+        .await
+        .expect("server starts");
     (dir, running)
 }
 
@@ -25,7 +27,9 @@ async fn run_broken(fault: Fault, only: &[&str]) -> Vec<Outcome> {
         only: only.iter().map(|s| (*s).to_owned()).collect(),
         ..Options::new(&base)
     };
-    let outcomes = talkback_conformance::run(&options).await.expect("suite runs");
+    let outcomes = talkback_conformance::run(&options)
+        .await
+        .expect("suite runs");
     println!("{fault:?}:\n{}", report::table(&outcomes));
     running.stop().await.expect("server stops");
     outcomes
@@ -41,19 +45,30 @@ fn status<'a>(outcomes: &'a [Outcome], name: &str) -> &'a Status {
 
 fn assert_fails(outcomes: &[Outcome], name: &str, reason_part: &str) {
     match status(outcomes, name) {
-        Status::Fail(why) => assert!(why.contains(reason_part), "{name} failed, but the reason {why:?} does not say {reason_part:?}"),
+        Status::Fail(why) => assert!(
+            why.contains(reason_part),
+            "{name} failed, but the reason {why:?} does not say {reason_part:?}"
+        ),
         other => panic!("{name} should fail, got {other:?}"),
     }
 }
 
 fn assert_passes(outcomes: &[Outcome], name: &str) {
-    assert_eq!(status(outcomes, name), &Status::Pass, "{name} should still pass");
+    assert_eq!(
+        status(outcomes, name),
+        &Status::Pass,
+        "{name} should still pass"
+    );
 }
 
 #[tokio::test]
 async fn a_repeated_vote_counted_twice_is_caught() {
     let out = run_broken(Fault::RepeatedVoteCountsTwice, &["vote."]).await;
-    assert_fails(&out, "vote.same-twice-counts-once", "after the same up vote sent twice: (upvotes, downvotes, score, my_vote) is (2, 0, 2, Up), expected (1, 0, 1, Up)");
+    assert_fails(
+        &out,
+        "vote.same-twice-counts-once",
+        "after the same up vote sent twice: (upvotes, downvotes, score, my_vote) is (2, 0, 2, Up), expected (1, 0, 1, Up)",
+    );
     assert_passes(&out, "vote.up");
     assert_passes(&out, "vote.one-per-reader");
 }
@@ -62,7 +77,11 @@ async fn a_repeated_vote_counted_twice_is_caught() {
 async fn a_cursor_on_the_last_page_is_caught() {
     let out = run_broken(Fault::CursorOnLastPage, &["paging.top-level."]).await;
     for sort in ["best", "newest", "oldest"] {
-        assert_fails(&out, &format!("paging.top-level.{sort}"), "number of pages for 7 comments with limit=3 (next_cursor must be absent on the last) is 4, expected 3");
+        assert_fails(
+            &out,
+            &format!("paging.top-level.{sort}"),
+            "number of pages for 7 comments with limit=3 (next_cursor must be absent on the last) is 4, expected 3",
+        );
     }
 }
 
@@ -77,21 +96,45 @@ async fn an_ignored_sort_is_caught() {
 #[tokio::test]
 async fn a_leaked_email_is_caught() {
     let out = run_broken(Fault::LeakEmail, &["post.email"]).await;
-    assert_fails(&out, "post.email-never-returned", "POST /api/v1/comments has an `email` field");
+    assert_fails(
+        &out,
+        "post.email-never-returned",
+        "POST /api/v1/comments has an `email` field",
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_error_status_and_code_is_caught() {
-    let out = run_broken(Fault::ValidationAs400, &["validate.body", "validate.malformed-json", "post.reply-parent"]).await;
-    assert_fails(&out, "validate.body", "expected 422 validation_failed, got 400 bad_request");
-    assert_fails(&out, "post.reply-parent-in-other-thread", "expected 422 validation_failed, got 400 bad_request");
+    let out = run_broken(
+        Fault::ValidationAs400,
+        &[
+            "validate.body",
+            "validate.malformed-json",
+            "post.reply-parent",
+        ],
+    )
+    .await;
+    assert_fails(
+        &out,
+        "validate.body",
+        "expected 422 validation_failed, got 400 bad_request",
+    );
+    assert_fails(
+        &out,
+        "post.reply-parent-in-other-thread",
+        "expected 422 validation_failed, got 400 bad_request",
+    );
     assert_passes(&out, "validate.malformed-json");
 }
 
 #[tokio::test]
 async fn a_plain_text_404_is_caught() {
     let out = run_broken(Fault::PlainText404, &["routes.", "vote.unknown"]).await;
-    assert_fails(&out, "routes.unknown-route-404-json", "Content-Type \"text/plain\"");
+    assert_fails(
+        &out,
+        "routes.unknown-route-404-json",
+        "Content-Type \"text/plain\"",
+    );
     assert_fails(&out, "vote.unknown-comment-404", "Content-Type");
     assert_passes(&out, "routes.wrong-method-json");
 }
@@ -106,7 +149,11 @@ async fn live_markup_in_bodies_is_caught() {
 #[tokio::test]
 async fn left_out_null_fields_are_caught() {
     let out = run_broken(Fault::OmitNullFields, &["post.stored", "thread.empty"]).await;
-    assert_fails(&out, "post.stored-comment", "a Comment lacks the field `parent_id`");
+    assert_fails(
+        &out,
+        "post.stored-comment",
+        "a Comment lacks the field `parent_id`",
+    );
     assert_passes(&out, "thread.empty");
 }
 
@@ -116,6 +163,12 @@ async fn an_unreachable_backend_fails_every_check_with_the_reason() {
         only: vec!["readers.".to_owned()],
         ..Options::new("http://127.0.0.1:9")
     };
-    let out = talkback_conformance::run(&options).await.expect("suite runs");
-    assert_fails(&out, "readers.issue-token", "no answer from http://127.0.0.1:9");
+    let out = talkback_conformance::run(&options)
+        .await
+        .expect("suite runs");
+    assert_fails(
+        &out,
+        "readers.issue-token",
+        "no answer from http://127.0.0.1:9",
+    );
 }

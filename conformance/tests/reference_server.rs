@@ -13,12 +13,16 @@ async fn the_reference_server_passes_every_check() {
     let mut config = Config::new(dir.path().join("talkback.db"));
     config.listen = "127.0.0.1:0".to_owned();
     config.allow_origins = vec![ORIGIN.to_owned()];
-    let running = talkback_server::start(&config).await.expect("server starts");
+    let running = talkback_server::start(&config)
+        .await
+        .expect("server starts");
     let options = Options {
         allowed_origin: Some(ORIGIN.to_owned()),
         ..Options::new(&format!("http://{}", running.addr))
     };
-    let outcomes = talkback_conformance::run(&options).await.expect("suite runs");
+    let outcomes = talkback_conformance::run(&options)
+        .await
+        .expect("suite runs");
     running.stop().await.expect("server stops");
     let table = report::table(&outcomes);
     println!("{table}");

@@ -21,10 +21,22 @@ const ORIGIN: &str = "https://news.conformance.example";
 /// Runs the suite against `--base-url`, or against a freshly started reference server.
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(2).collect();
-    let has_url = args.iter().any(|a| a == "--base-url" || a.starts_with("--base-url="));
-    run_cmd(ws.cargo().args(["build", "-p", "talkback-conformance", "--bin", "talkback-conformance"]))?;
+    let has_url = args
+        .iter()
+        .any(|a| a == "--base-url" || a.starts_with("--base-url="));
+    run_cmd(ws.cargo().args([
+        "build",
+        "-p",
+        "talkback-conformance",
+        "--bin",
+        "talkback-conformance",
+    ]))?;
     let suite = ws.target.join("debug").join("talkback-conformance");
-    if has_url || args.iter().any(|a| matches!(a.as_str(), "--list" | "-h" | "--help")) {
+    if has_url
+        || args
+            .iter()
+            .any(|a| matches!(a.as_str(), "--list" | "-h" | "--help"))
+    {
         return suite_status(Command::new(&suite).args(&args));
     }
 
@@ -43,15 +55,21 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let mut server = Server(child);
     let base = server.wait_listening()?;
     let mut cmd = Command::new(&suite);
-    cmd.args(["--base-url", &base, "--origin", ORIGIN]).args(&args);
+    cmd.args(["--base-url", &base, "--origin", ORIGIN])
+        .args(&args);
     suite_status(&mut cmd)
 }
 
 /// Runs the suite binary and passes its exit status on.
 fn suite_status(cmd: &mut Command) -> Result<ExitCode> {
     println!("xtask: $ {}", describe(cmd));
-    let status = cmd.status().with_context(|| format!("could not start `{}`", describe(cmd)))?;
-    let code = status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1);
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start `{}`", describe(cmd)))?;
+    let code = status
+        .code()
+        .and_then(|c| u8::try_from(c).ok())
+        .unwrap_or(1);
     Ok(ExitCode::from(code))
 }
 
@@ -97,7 +115,8 @@ struct TempDir(PathBuf);
 impl TempDir {
     fn new() -> Result<Self> {
         let dir = std::env::temp_dir().join(format!("talkback-conformance-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
         Ok(TempDir(dir))
     }
 }

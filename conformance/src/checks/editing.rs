@@ -13,18 +13,44 @@ pub async fn edit_own(ctx: &Ctx) -> CheckResult {
     let t = api.reader().await?;
     let key = api.key("edit");
     let c = api.post_body(&t, &key, "Frist!").await?;
-    let edited: Comment = api.try_edit(&t, c.id.as_str(), "  First, *edited*  ").await?.ok(200)?;
+    let edited: Comment = api
+        .try_edit(&t, c.id.as_str(), "  First, *edited*  ")
+        .await?
+        .ok(200)?;
     ensure_eq("id after the edit", &edited.id, &c.id)?;
-    ensure!(edited.body_html.contains("<em>edited</em>") && !edited.body_html.contains("Frist"),
-        "the edit answer's body_html {:?} is not the new body rendered", edited.body_html);
+    ensure!(
+        edited.body_html.contains("<em>edited</em>") && !edited.body_html.contains("Frist"),
+        "the edit answer's body_html {:?} is not the new body rendered",
+        edited.body_html
+    );
     let at = edited.edited_at.as_deref().unwrap_or("");
-    ensure!(is_utc_time(at), "edited_at after an edit is {:?}, expected an RFC 3339 UTC time", edited.edited_at);
-    ensure!(at >= c.created_at.as_str(), "edited_at {at} is before created_at {}", c.created_at);
-    ensure_eq("created_at after the edit", edited.created_at.as_str(), c.created_at.as_str())?;
+    ensure!(
+        is_utc_time(at),
+        "edited_at after an edit is {:?}, expected an RFC 3339 UTC time",
+        edited.edited_at
+    );
+    ensure!(
+        at >= c.created_at.as_str(),
+        "edited_at {at} is before created_at {}",
+        c.created_at
+    );
+    ensure_eq(
+        "created_at after the edit",
+        edited.created_at.as_str(),
+        c.created_at.as_str(),
+    )?;
     let page = api.thread(&key, &[], None).await?;
     let seen = find(&page.comments, &c.id, "thread after the edit")?;
-    ensure_eq("body_html in the thread after the edit", seen.body_html.as_str(), edited.body_html.as_str())?;
-    ensure_eq("edited_at in the thread", seen.edited_at.as_deref(), Some(at))?;
+    ensure_eq(
+        "body_html in the thread after the edit",
+        seen.body_html.as_str(),
+        edited.body_html.as_str(),
+    )?;
+    ensure_eq(
+        "edited_at in the thread",
+        seen.edited_at.as_deref(),
+        Some(at),
+    )?;
     count_is(&page, 1)?;
     Ok(Verdict::Pass)
 }
@@ -36,12 +62,24 @@ pub async fn editable_until(ctx: &Ctx) -> CheckResult {
     let key = api.key("until");
     let c = api.post_body(&t, &key, "Mine").await?;
     let until = c.editable_until.clone().unwrap_or_default();
-    ensure!(is_utc_time(&until) && until.as_str() > c.created_at.as_str(),
-        "editable_until {:?} of a new comment is not a UTC time after created_at {}", c.editable_until, c.created_at);
-    for (who, token, want) in [("the author", Some(t.as_str()), true), ("another reader", Some(other.as_str()), false), ("no token", None, false)] {
+    ensure!(
+        is_utc_time(&until) && until.as_str() > c.created_at.as_str(),
+        "editable_until {:?} of a new comment is not a UTC time after created_at {}",
+        c.editable_until,
+        c.created_at
+    );
+    for (who, token, want) in [
+        ("the author", Some(t.as_str()), true),
+        ("another reader", Some(other.as_str()), false),
+        ("no token", None, false),
+    ] {
         let page = api.thread(&key, &[], token).await?;
         let seen = find(&page.comments, &c.id, "thread")?;
-        ensure_eq(&format!("editable_until present for {who}"), seen.editable_until.is_some(), want)?;
+        ensure_eq(
+            &format!("editable_until present for {who}"),
+            seen.editable_until.is_some(),
+            want,
+        )?;
     }
     Ok(Verdict::Pass)
 }
@@ -52,13 +90,20 @@ pub async fn forbidden(ctx: &Ctx) -> CheckResult {
     let (t, other) = (api.reader().await?, api.reader().await?);
     let key = api.key("forbidden");
     let c = api.post_body(&t, &key, "Not yours").await?;
-    api.try_edit(&other, c.id.as_str(), "Hijacked").await?.error(ErrorCode::Forbidden)
+    api.try_edit(&other, c.id.as_str(), "Hijacked")
+        .await?
+        .error(ErrorCode::Forbidden)
         .map_err(|e| Failure(format!("another reader's edit: {e}")))?;
-    api.try_delete(&other, c.id.as_str()).await?.error(ErrorCode::Forbidden)
+    api.try_delete(&other, c.id.as_str())
+        .await?
+        .error(ErrorCode::Forbidden)
         .map_err(|e| Failure(format!("another reader's delete: {e}")))?;
     let page = api.thread(&key, &[], None).await?;
     let seen = find(&page.comments, &c.id, "after refused changes")?;
-    ensure!(seen.body_html == c.body_html && !seen.deleted && seen.edited_at.is_none(), "a refused change changed the comment: {seen:?}");
+    ensure!(
+        seen.body_html == c.body_html && !seen.deleted && seen.edited_at.is_none(),
+        "a refused change changed the comment: {seen:?}"
+    );
     Ok(Verdict::Pass)
 }
 
@@ -67,14 +112,27 @@ pub async fn validation(ctx: &Ctx) -> CheckResult {
     let api = &ctx.api;
     let t = api.reader().await?;
     let c = api.post_body(&t, &api.key("edit-v"), "Fine").await?;
-    api.try_edit(&t, c.id.as_str(), "  ").await?.error(ErrorCode::ValidationFailed)
+    api.try_edit(&t, c.id.as_str(), "  ")
+        .await?
+        .error(ErrorCode::ValidationFailed)
         .map_err(|e| Failure(format!("edit to an empty body: {e}")))?;
     let long = "x".repeat(talkback_protocol::limits::BODY_MAX_CHARS + 1);
-    api.try_edit(&t, c.id.as_str(), &long).await?.error(ErrorCode::ValidationFailed)
+    api.try_edit(&t, c.id.as_str(), &long)
+        .await?
+        .error(ErrorCode::ValidationFailed)
         .map_err(|e| Failure(format!("edit to 10,001 characters: {e}")))?;
-    let r = api.route("patch", talkback_protocol::routes::COMMENT, Some(c.id.as_str())).token(&t)
-        .json(&serde_json::json!({"text": "wrong field"})).send().await?;
-    r.error(ErrorCode::BadRequest).map_err(|e| Failure(format!("edit without `body`: {e}")))?;
+    let r = api
+        .route(
+            "patch",
+            talkback_protocol::routes::COMMENT,
+            Some(c.id.as_str()),
+        )
+        .token(&t)
+        .json(&serde_json::json!({"text": "wrong field"}))
+        .send()
+        .await?;
+    r.error(ErrorCode::BadRequest)
+        .map_err(|e| Failure(format!("edit without `body`: {e}")))?;
     Ok(Verdict::Pass)
 }
 
@@ -83,13 +141,15 @@ pub async fn unknown(ctx: &Ctx) -> CheckResult {
     let api = &ctx.api;
     let t = api.reader().await?;
     let id = api.unknown_id();
-    api.try_edit(&t, &id, "x").await?.error(ErrorCode::NotFound)?;
+    api.try_edit(&t, &id, "x")
+        .await?
+        .error(ErrorCode::NotFound)?;
     api.try_delete(&t, &id).await?.error(ErrorCode::NotFound)?;
     Ok(Verdict::Pass)
 }
 
-/// A deleted comment without replies leaves every answer; counts drop; a second delete and an
-/// edit are 404; a vote is refused.
+/// A deleted comment without replies leaves every answer; counts drop; a second delete, an
+/// edit and its context are 404.
 pub async fn delete_leaf(ctx: &Ctx) -> CheckResult {
     let api = &ctx.api;
     let t = api.reader().await?;
@@ -98,16 +158,29 @@ pub async fn delete_leaf(ctx: &Ctx) -> CheckResult {
     let c = api.post_body(&t, &key, "Goes").await?;
     api.delete(&t, &c.id).await?;
     let page = api.thread(&key, &[], Some(&t)).await?;
-    ensure!(page.comments.iter().all(|x| x.id != c.id), "a deleted comment without replies is still sent");
+    ensure!(
+        page.comments.iter().all(|x| x.id != c.id),
+        "a deleted comment without replies is still sent"
+    );
     find(&page.comments, &keep.id, "the other comment")?;
     count_is(&page, 1)?;
     let counts = api.counts(&[&key]).await?;
-    ensure_eq("counts after the delete", counts.counts.get(&key).copied(), Some(1))?;
-    api.try_delete(&t, c.id.as_str()).await?.error(ErrorCode::NotFound)
+    ensure_eq(
+        "counts after the delete",
+        counts.counts.get(&key).copied(),
+        Some(1),
+    )?;
+    api.try_delete(&t, c.id.as_str())
+        .await?
+        .error(ErrorCode::NotFound)
         .map_err(|e| Failure(format!("deleting it again: {e}")))?;
-    api.try_edit(&t, c.id.as_str(), "back from the dead").await?.error(ErrorCode::NotFound)
+    api.try_edit(&t, c.id.as_str(), "back from the dead")
+        .await?
+        .error(ErrorCode::NotFound)
         .map_err(|e| Failure(format!("editing a deleted comment: {e}")))?;
-    api.try_context(c.id.as_str(), &[], None).await?.error(ErrorCode::NotFound)
+    api.try_context(c.id.as_str(), &[], None)
+        .await?
+        .error(ErrorCode::NotFound)
         .map_err(|e| Failure(format!("context of a deleted comment without replies: {e}")))?;
     Ok(Verdict::Pass)
 }
@@ -118,20 +191,33 @@ pub async fn delete_with_replies(ctx: &Ctx) -> CheckResult {
     let (t, other) = (api.reader().await?, api.reader().await?);
     let key = api.key("placeholder");
     let p = api.post_body(&t, &key, "Parent to delete").await?;
-    let r = api.reply_to(&other, &key, &p.id, "A reply that stays").await?;
+    let r = api
+        .reply_to(&other, &key, &p.id, "A reply that stays")
+        .await?;
     api.delete(&t, &p.id).await?;
     let page = api.thread(&key, &[], Some(&t)).await?;
     crate::order::depth_first(&page.comments, None).map_err(Failure)?;
-    let seen = find(&page.comments, &p.id, "a deleted comment with replies stays as a placeholder")?;
+    let seen = find(
+        &page.comments,
+        &p.id,
+        "a deleted comment with replies stays as a placeholder",
+    )?;
     ensure!(seen.deleted, "the placeholder has deleted: false");
     ensure_eq("placeholder author", seen.author.as_deref(), None)?;
     ensure_eq("placeholder body_html", seen.body_html.as_str(), "")?;
-    ensure_eq("placeholder editable_until", seen.editable_until.as_deref(), None)?;
+    ensure_eq(
+        "placeholder editable_until",
+        seen.editable_until.as_deref(),
+        None,
+    )?;
     ensure_eq("placeholder reply_count", seen.reply_count, 1)?;
     find(&page.comments, &r.id, "the reply of a deleted comment")?;
     count_is(&page, 1)?;
     let ctx_page = api.context(&r.id, None).await?;
     let in_ctx = find(&ctx_page.comments, &p.id, "context of the reply")?;
-    ensure!(in_ctx.deleted && in_ctx.body_html.is_empty(), "context shows the deleted parent's content: {in_ctx:?}");
+    ensure!(
+        in_ctx.deleted && in_ctx.body_html.is_empty(),
+        "context shows the deleted parent's content: {in_ctx:?}"
+    );
     Ok(Verdict::Pass)
 }

@@ -30,7 +30,8 @@ pub fn count_is(page: &ThreadPage, want: u64) -> Result<(), Failure> {
 /// True for an RFC 3339 UTC time like `2026-11-24T08:15:00Z` (fractions allowed).
 pub fn is_utc_time(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     b.len() >= 20
         && digits(0..4)
         && b.get(4) == Some(&b'-')

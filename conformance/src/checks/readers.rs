@@ -2,10 +2,10 @@
 
 use talkback_protocol::{ErrorCode, Vote};
 
+use crate::ensure;
 use crate::ops::new_comment;
 use crate::outcome::{CheckResult, Verdict, ensure_eq};
 use crate::suite::Ctx;
-use crate::ensure;
 
 /// A token that no backend issued.
 const BOGUS_TOKEN: &str = "conformance-token-nobody-issued";
@@ -14,7 +14,10 @@ const BOGUS_TOKEN: &str = "conformance-token-nobody-issued";
 pub async fn issue_token(ctx: &Ctx) -> CheckResult {
     let a = ctx.api.reader().await?;
     let b = ctx.api.reader().await?;
-    ensure!(a != b, "two POST /api/v1/readers answered the same token {a:?}");
+    ensure!(
+        a != b,
+        "two POST /api/v1/readers answered the same token {a:?}"
+    );
     Ok(Verdict::Pass)
 }
 
@@ -36,21 +39,39 @@ async fn writes_refused(ctx: &Ctx, token: Option<&str>) -> CheckResult {
     let c = api.post_body(&owner, &key, "Owned comment").await?;
     let id = c.id.as_str();
     let body = new_comment(&key, "Should not be stored");
-    api.route("post", COMMENTS, None).maybe_token(token).json(&body).send().await?
+    api.route("post", COMMENTS, None)
+        .maybe_token(token)
+        .json(&body)
+        .send()
+        .await?
         .error(ErrorCode::Unauthorized)?;
-    api.route("put", VOTE, Some(id)).maybe_token(token)
-        .json(&serde_json::json!({"value": 1})).send().await?
+    api.route("put", VOTE, Some(id))
+        .maybe_token(token)
+        .json(&serde_json::json!({"value": 1}))
+        .send()
+        .await?
         .error(ErrorCode::Unauthorized)?;
-    api.route("patch", COMMENT, Some(id)).maybe_token(token)
-        .json(&serde_json::json!({"body": "hijacked"})).send().await?
+    api.route("patch", COMMENT, Some(id))
+        .maybe_token(token)
+        .json(&serde_json::json!({"body": "hijacked"}))
+        .send()
+        .await?
         .error(ErrorCode::Unauthorized)?;
-    api.route("delete", COMMENT, Some(id)).maybe_token(token).send().await?
+    api.route("delete", COMMENT, Some(id))
+        .maybe_token(token)
+        .send()
+        .await?
         .error(ErrorCode::Unauthorized)?;
     let page = api.thread(&key, &[], None).await?;
-    ensure_eq("comments in the thread after refused writes", page.comments.len(), 1)?;
+    ensure_eq(
+        "comments in the thread after refused writes",
+        page.comments.len(),
+        1,
+    )?;
     let kept = &page.comments[..];
     ensure!(
-        kept.iter().all(|c| c.upvotes == 0 && !c.body_html.contains("hijacked")),
+        kept.iter()
+            .all(|c| c.upvotes == 0 && !c.body_html.contains("hijacked")),
         "a refused write changed the comment anyway: {kept:?}"
     );
     Ok(Verdict::Pass)
@@ -66,7 +87,10 @@ pub async fn unknown_token_ignored_on_reads(ctx: &Ctx) -> CheckResult {
     let page = api.thread(&key, &[], Some(BOGUS_TOKEN)).await?;
     let seen = super::find(&page.comments, &c.id, "thread read with a stale token")?;
     ensure_eq("my_vote for an unknown token", seen.my_vote, Vote::None)?;
-    ensure!(seen.editable_until.is_none(), "an unknown token was shown editable_until");
+    ensure!(
+        seen.editable_until.is_none(),
+        "an unknown token was shown editable_until"
+    );
     api.replies(&c.id, &[], Some(BOGUS_TOKEN)).await?;
     api.context(&c.id, Some(BOGUS_TOKEN)).await?;
     Ok(Verdict::Pass)

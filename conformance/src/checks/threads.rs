@@ -12,15 +12,25 @@ use crate::suite::Ctx;
 /// A thread nobody commented on is 200 with the normalized key, nulls, 0 and no comments.
 pub async fn empty(ctx: &Ctx) -> CheckResult {
     let api = &ctx.api;
-    let sent = format!("  HTTPS://Conformance.Example:443/{}/empty/#top ", api.nonce());
+    let sent = format!(
+        "  HTTPS://Conformance.Example:443/{}/empty/#top ",
+        api.nonce()
+    );
     let page = api.thread(&sent, &[], None).await?;
     let want = normalize_thread_key(&sent).map_err(|e| Failure(e.to_string()))?;
     ensure_eq("thread.key", page.thread.key.as_str(), want.as_str())?;
     ensure_eq("thread.title", page.thread.title.as_deref(), None)?;
     ensure_eq("thread.url", page.thread.url.as_deref(), None)?;
     count_is(&page, 0)?;
-    ensure!(page.comments.is_empty(), "an unknown thread has comments: {:?}", page.comments);
-    ensure!(page.next_cursor.is_none(), "an empty thread has a next_cursor");
+    ensure!(
+        page.comments.is_empty(),
+        "an unknown thread has comments: {:?}",
+        page.comments
+    );
+    ensure!(
+        page.next_cursor.is_none(),
+        "an empty thread has a next_cursor"
+    );
     Ok(Verdict::Pass)
 }
 
@@ -31,17 +41,31 @@ pub async fn key_normalization(ctx: &Ctx) -> CheckResult {
     let path = api.nonce();
     let first = format!("https://News.Conformance.Example/{path}/story/");
     let second = format!("HTTPS://news.conformance.example:443/{path}/story#comments");
-    let c = api.post_body(&t, &first, "Posted under one spelling").await?;
+    let c = api
+        .post_body(&t, &first, "Posted under one spelling")
+        .await?;
     let page = api.thread(&second, &[], None).await?;
-    find(&page.comments, &c.id, &format!("posted under {first:?}, read under {second:?}"))?;
+    find(
+        &page.comments,
+        &c.id,
+        &format!("posted under {first:?}, read under {second:?}"),
+    )?;
     let want = format!("https://news.conformance.example/{path}/story");
     ensure_eq("thread.key", page.thread.key.as_str(), want.as_str())?;
     let explicit = format!(" {} ", api.key("explicit"));
-    api.post_body(&t, &explicit, "Explicit ids are only trimmed").await?;
+    api.post_body(&t, &explicit, "Explicit ids are only trimmed")
+        .await?;
     let page = api.thread(explicit.trim(), &[], None).await?;
-    ensure_eq("thread.key of an explicit id", page.thread.key.as_str(), explicit.trim())?;
-    count_is(&page, 1)
-        .map_err(|e| Failure(format!("a key sent with spaces around it did not meet its trimmed form: {e}")))?;
+    ensure_eq(
+        "thread.key of an explicit id",
+        page.thread.key.as_str(),
+        explicit.trim(),
+    )?;
+    count_is(&page, 1).map_err(|e| {
+        Failure(format!(
+            "a key sent with spaces around it did not meet its trimmed form: {e}"
+        ))
+    })?;
     Ok(Verdict::Pass)
 }
 
@@ -63,8 +87,16 @@ pub async fn title_and_url(ctx: &Ctx) -> CheckResult {
     };
     api.post(&t, &later).await?;
     let page = api.thread(&key, &[], None).await?;
-    ensure_eq("thread.title", page.thread.title.as_deref(), first.title.as_deref())?;
-    ensure_eq("thread.url", page.thread.url.as_deref(), first.url.as_deref())?;
+    ensure_eq(
+        "thread.title",
+        page.thread.title.as_deref(),
+        first.title.as_deref(),
+    )?;
+    ensure_eq(
+        "thread.url",
+        page.thread.url.as_deref(),
+        first.url.as_deref(),
+    )?;
     count_is(&page, 2)?;
     Ok(Verdict::Pass)
 }
@@ -83,11 +115,34 @@ pub async fn flat_depth_first(ctx: &Ctx) -> CheckResult {
     let page = api.thread(&key, &[("sort", "oldest")], None).await?;
     count_is(&page, 6)?;
     depth_first(&page.comments, None).map_err(Failure)?;
-    for (x, parent, replies) in [(&a, None, 2), (&b, Some(&a), 1), (&c, Some(&b), 1), (&d, Some(&c), 0), (&e, Some(&a), 0), (&f, None, 0)] {
-        let got = find(&page.comments, &x.id, "every comment of a small thread is on its first page")?;
-        ensure_eq(&format!("parent_id of {}", x.id), got.parent_id.as_ref(), parent.map(|p| &p.id))?;
-        ensure_eq(&format!("reply_count of {}", x.id), got.reply_count, replies)?;
-        ensure!(got.replies_cursor.is_none(), "{} has a replies_cursor although all its replies were sent", x.id);
+    for (x, parent, replies) in [
+        (&a, None, 2),
+        (&b, Some(&a), 1),
+        (&c, Some(&b), 1),
+        (&d, Some(&c), 0),
+        (&e, Some(&a), 0),
+        (&f, None, 0),
+    ] {
+        let got = find(
+            &page.comments,
+            &x.id,
+            "every comment of a small thread is on its first page",
+        )?;
+        ensure_eq(
+            &format!("parent_id of {}", x.id),
+            got.parent_id.as_ref(),
+            parent.map(|p| &p.id),
+        )?;
+        ensure_eq(
+            &format!("reply_count of {}", x.id),
+            got.reply_count,
+            replies,
+        )?;
+        ensure!(
+            got.replies_cursor.is_none(),
+            "{} has a replies_cursor although all its replies were sent",
+            x.id
+        );
     }
     Ok(Verdict::Pass)
 }
@@ -104,8 +159,20 @@ pub async fn counts(ctx: &Ctx) -> CheckResult {
     let spelled = format!("https://COUNTS.conformance.example/{path}/");
     let unknown = api.key("nobody-here");
     let got = api.counts(&[&spelled, &unknown, &spelled]).await?;
-    ensure_eq(&format!("counts[{spelled:?}]"), got.counts.get(&spelled).copied(), Some(3))?;
-    ensure_eq(&format!("counts[{unknown:?}]"), got.counts.get(&unknown).copied(), Some(0))?;
-    ensure_eq("number of keys in `counts` (each key once, exactly as sent)", got.counts.len(), 2)?;
+    ensure_eq(
+        &format!("counts[{spelled:?}]"),
+        got.counts.get(&spelled).copied(),
+        Some(3),
+    )?;
+    ensure_eq(
+        &format!("counts[{unknown:?}]"),
+        got.counts.get(&unknown).copied(),
+        Some(0),
+    )?;
+    ensure_eq(
+        "number of keys in `counts` (each key once, exactly as sent)",
+        got.counts.len(),
+        2,
+    )?;
     Ok(Verdict::Pass)
 }

@@ -7,7 +7,14 @@ use crate::outcome::{CheckResult, Failure, Verdict, ensure_eq};
 use crate::suite::Ctx;
 
 /// Fails unless the tallies are `(upvotes, downvotes)` with the matching score and `my_vote`.
-fn tallies(after: &str, r: &VoteResult, id: &CommentId, up: u64, down: u64, mine: Vote) -> Result<(), Failure> {
+fn tallies(
+    after: &str,
+    r: &VoteResult,
+    id: &CommentId,
+    up: u64,
+    down: u64,
+    mine: Vote,
+) -> Result<(), Failure> {
     let got = (r.upvotes, r.downvotes, r.score, r.my_vote);
     let want = (up, down, up as i64 - down as i64, mine);
     if got != want {
@@ -47,7 +54,11 @@ pub async fn same_twice(ctx: &Ctx) -> CheckResult {
     tallies("the same down vote sent twice", &d2, &id, 0, 1, Vote::Down)?;
     let page = ctx.api.thread(&key, &[], None).await?;
     let c = find(&page.comments, &id, "thread after votes")?;
-    ensure_eq("(upvotes, downvotes, score) in the thread", (c.upvotes, c.downvotes, c.score), (0, 1, -1))?;
+    ensure_eq(
+        "(upvotes, downvotes, score) in the thread",
+        (c.upvotes, c.downvotes, c.score),
+        (0, 1, -1),
+    )?;
     Ok(Verdict::Pass)
 }
 
@@ -81,19 +92,34 @@ pub async fn zero_withdraws(ctx: &Ctx) -> CheckResult {
 /// Votes of different readers add up; one reader's change leaves the others' votes alone.
 pub async fn one_per_reader(ctx: &Ctx) -> CheckResult {
     let (_, key, id) = fresh(ctx, "vote-readers").await?;
-    let (a, b, c) = (ctx.api.reader().await?, ctx.api.reader().await?, ctx.api.reader().await?);
+    let (a, b, c) = (
+        ctx.api.reader().await?,
+        ctx.api.reader().await?,
+        ctx.api.reader().await?,
+    );
     ctx.api.vote(&a, &id, Vote::Up).await?;
     let r = ctx.api.vote(&b, &id, Vote::Up).await?;
     tallies("two readers' up votes", &r, &id, 2, 0, Vote::Up)?;
     let r = ctx.api.vote(&c, &id, Vote::Down).await?;
-    tallies("two up votes and a third reader's down vote", &r, &id, 2, 1, Vote::Down)?;
+    tallies(
+        "two up votes and a third reader's down vote",
+        &r,
+        &id,
+        2,
+        1,
+        Vote::Down,
+    )?;
     let r = ctx.api.vote(&a, &id, Vote::Down).await?;
     tallies("reader A switching to down", &r, &id, 1, 2, Vote::Down)?;
     let r = ctx.api.vote(&b, &id, Vote::None).await?;
     tallies("reader B withdrawing", &r, &id, 0, 2, Vote::None)?;
     let page = ctx.api.thread(&key, &[], None).await?;
     let seen = find(&page.comments, &id, "thread after votes")?;
-    ensure_eq("(upvotes, downvotes, score) in the thread", (seen.upvotes, seen.downvotes, seen.score), (0, 2, -2))?;
+    ensure_eq(
+        "(upvotes, downvotes, score) in the thread",
+        (seen.upvotes, seen.downvotes, seen.score),
+        (0, 2, -2),
+    )?;
     Ok(Verdict::Pass)
 }
 
@@ -116,7 +142,11 @@ pub async fn my_vote_per_reader(ctx: &Ctx) -> CheckResult {
         ensure_eq("(upvotes, downvotes)", (c.upvotes, c.downvotes), (1, 1))?;
         let replies = ctx.api.replies(&id, &[], token).await?;
         let r = find(&replies.comments, &child.id, "replies route")?;
-        ensure_eq(&format!("my_vote on the replies route for {who}"), r.my_vote, want_child)?;
+        ensure_eq(
+            &format!("my_vote on the replies route for {who}"),
+            r.my_vote,
+            want_child,
+        )?;
     }
     Ok(Verdict::Pass)
 }
@@ -125,6 +155,9 @@ pub async fn my_vote_per_reader(ctx: &Ctx) -> CheckResult {
 pub async fn unknown_comment(ctx: &Ctx) -> CheckResult {
     let t = ctx.api.reader().await?;
     let id = ctx.api.unknown_id();
-    ctx.api.try_vote(&t, &id, Vote::Up).await?.error(ErrorCode::NotFound)?;
+    ctx.api
+        .try_vote(&t, &id, Vote::Up)
+        .await?
+        .error(ErrorCode::NotFound)?;
     Ok(Verdict::Pass)
 }

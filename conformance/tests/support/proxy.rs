@@ -71,7 +71,8 @@ async fn handle(State(p): State<Arc<Proxy>>, req: Request) -> Response {
     let body = to_bytes(body, 1 << 20).await.unwrap_or_default();
     let path = parts.uri.path().to_owned();
     let mut query = parts.uri.query().unwrap_or("").to_owned();
-    let last_page_probe = p.fault == Fault::CursorOnLastPage && query.contains("cursor=end-of-pages");
+    let last_page_probe =
+        p.fault == Fault::CursorOnLastPage && query.contains("cursor=end-of-pages");
     if last_page_probe {
         query = drop_param(&query, "cursor");
     }
@@ -79,14 +80,20 @@ async fn handle(State(p): State<Arc<Proxy>>, req: Request) -> Response {
         query = drop_param(&query, "sort");
     }
     let url = format!("{}{path}?{query}", p.upstream);
-    let mut forward = p.client.request(parts.method.clone(), url).body(body.clone());
+    let mut forward = p
+        .client
+        .request(parts.method.clone(), url)
+        .body(body.clone());
     for (name, value) in &parts.headers {
         if name != "host" && name != "content-length" {
             forward = forward.header(name, value);
         }
     }
     let Ok(res) = forward.send().await else {
-        return Response::builder().status(StatusCode::BAD_GATEWAY).body(Body::empty()).unwrap_or_default();
+        return Response::builder()
+            .status(StatusCode::BAD_GATEWAY)
+            .body(Body::empty())
+            .unwrap_or_default();
     };
     let status = res.status();
     let headers = res.headers().clone();
@@ -100,8 +107,14 @@ async fn handle(State(p): State<Arc<Proxy>>, req: Request) -> Response {
             String::from_utf8_lossy(&body)
         );
         match p.fault {
-            Fault::RepeatedVoteCountsTwice if path.ends_with("/vote") && status == StatusCode::OK => {
-                let repeated = !p.votes_seen.lock().map(|mut s| s.insert(vote_key)).unwrap_or(true);
+            Fault::RepeatedVoteCountsTwice
+                if path.ends_with("/vote") && status == StatusCode::OK =>
+            {
+                let repeated = !p
+                    .votes_seen
+                    .lock()
+                    .map(|mut s| s.insert(vote_key))
+                    .unwrap_or(true);
                 if repeated {
                     let field = match v["my_vote"].as_i64() {
                         Some(1) => "upvotes",
@@ -110,7 +123,10 @@ async fn handle(State(p): State<Arc<Proxy>>, req: Request) -> Response {
                     };
                     if let Some(n) = v.get(field).and_then(Value::as_u64) {
                         v[field] = json!(n + 1);
-                        v["score"] = json!(v["upvotes"].as_i64().unwrap_or(0) - v["downvotes"].as_i64().unwrap_or(0));
+                        v["score"] = json!(
+                            v["upvotes"].as_i64().unwrap_or(0)
+                                - v["downvotes"].as_i64().unwrap_or(0)
+                        );
                     }
                 }
             }
@@ -118,7 +134,9 @@ async fn handle(State(p): State<Arc<Proxy>>, req: Request) -> Response {
                 if last_page_probe {
                     v["comments"] = json!([]);
                     v["next_cursor"] = Value::Null;
-                } else if v["next_cursor"].is_null() && v["comments"].as_array().is_some_and(|c| !c.is_empty()) {
+                } else if v["next_cursor"].is_null()
+                    && v["comments"].as_array().is_some_and(|c| !c.is_empty())
+                {
                     v["next_cursor"] = json!("end-of-pages");
                 }
             }
@@ -159,7 +177,9 @@ fn for_each_comment(v: &mut Value, fault: Fault) {
         comments.extend(list.iter_mut());
     }
     for c in comments {
-        let Some(obj) = c.as_object_mut() else { continue };
+        let Some(obj) = c.as_object_mut() else {
+            continue;
+        };
         match fault {
             Fault::LeakEmail => {
                 obj.insert("email".into(), json!("reader@mail.example"));
