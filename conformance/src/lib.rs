@@ -25,6 +25,9 @@ pub struct Options {
     pub base_url: String,
     /// An origin the backend allows for CORS; without it the CORS check is skipped.
     pub allowed_origin: Option<String>,
+    /// The backend's edit window in seconds, when short enough to wait for (at most
+    /// [`checks::editing::MAX_WAIT_SECS`]); without it the closed-window check is skipped.
+    pub edit_window_secs: Option<u64>,
     /// Run only checks whose name starts with one of these; empty runs everything.
     pub only: Vec<String>,
 }
@@ -49,6 +52,7 @@ pub async fn run(options: &Options) -> Result<Vec<Outcome>, Failure> {
     let ctx = suite::Ctx {
         api: client::Api::new(&options.base_url)?,
         allowed_origin: options.allowed_origin.clone(),
+        edit_window_secs: options.edit_window_secs,
     };
     Ok(suite::run(&ctx, |name| options.selects(name)).await)
 }

@@ -6,11 +6,14 @@ use std::process::ExitCode;
 use talkback_conformance::{Options, report};
 
 const USAGE: &str = "\
-usage: talkback-conformance --base-url URL [--origin ORIGIN] [--only PREFIX]... [--list]
+usage: talkback-conformance --base-url URL [--origin ORIGIN] [--edit-window SECS] [--only PREFIX]... [--list]
 
   --base-url URL    the backend to check, e.g. http://127.0.0.1:8080 (required)
   --origin ORIGIN   an origin the backend allows for CORS, e.g. https://news.example.com;
                     without it the CORS check is skipped
+  --edit-window SECS  the backend's edit window when it is short (at most 30 s): the suite
+                    then waits for it to close and checks the 403 edit_window_closed answers;
+                    without it that check is skipped
   --only PREFIX     run only checks whose name starts with PREFIX (repeatable), e.g. vote.
   --list            print the names of the checks and exit
 
@@ -32,12 +35,14 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Command, String> {
             "--base-url" => options.base_url = value("--base-url")?,
             "--origin" => options.allowed_origin = Some(value("--origin")?),
             "--only" => options.only.push(value("--only")?),
+            "--edit-window" => options.edit_window_secs = Some(seconds(&value("--edit-window")?)?),
             "--list" => return Ok(Command::List),
             "-h" | "--help" => return Ok(Command::Help),
             other => match other.split_once('=') {
                 Some(("--base-url", v)) => options.base_url = v.to_owned(),
                 Some(("--origin", v)) => options.allowed_origin = Some(v.to_owned()),
                 Some(("--only", v)) => options.only.push(v.to_owned()),
+                Some(("--edit-window", v)) => options.edit_window_secs = Some(seconds(v)?),
                 _ => return Err(format!("unknown argument `{other}`")),
             },
         }
@@ -47,6 +52,11 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Command, String> {
         return Err("--base-url must be given as an http:// or https:// URL".to_owned());
     }
     Ok(Command::Run(options))
+}
+
+fn seconds(v: &str) -> Result<u64, String> {
+    v.parse()
+        .map_err(|_| format!("--edit-window takes whole seconds, not `{v}`"))
 }
 
 #[tokio::main(flavor = "current_thread")]

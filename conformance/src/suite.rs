@@ -19,6 +19,8 @@ pub struct Ctx {
     pub api: Api,
     /// An origin the backend allows for CORS, if the person running the suite named one.
     pub allowed_origin: Option<String>,
+    /// The backend's edit window in seconds, if the person running the suite gave it.
+    pub edit_window_secs: Option<u64>,
 }
 
 /// A running check.
@@ -107,6 +109,7 @@ pub const ALL: &[Check] = checks! {
     "edit.forbidden-for-other-readers" => editing::forbidden,
     "edit.validation" => editing::validation,
     "edit.unknown-comment-404" => editing::unknown,
+    "edit.window-closes" => editing::window_closes,
     "delete.without-replies-disappears" => editing::delete_leaf,
     "delete.with-replies-leaves-placeholder" => editing::delete_with_replies,
     "context.ancestors-target-replies" => context::chain,

@@ -172,3 +172,23 @@ async fn an_unreachable_backend_fails_every_check_with_the_reason() {
         "no answer from http://127.0.0.1:9",
     );
 }
+
+#[tokio::test]
+async fn an_edit_window_that_never_closes_is_caught() {
+    // The server keeps its 15-minute window while the suite is told it is 1 second.
+    let (_dir, running) = reference().await;
+    let options = Options {
+        edit_window_secs: Some(1),
+        only: vec!["edit.window-closes".to_owned()],
+        ..Options::new(&format!("http://{}", running.addr))
+    };
+    let out = talkback_conformance::run(&options)
+        .await
+        .expect("suite runs");
+    running.stop().await.expect("server stops");
+    assert_fails(
+        &out,
+        "edit.window-closes",
+        "editable_until after the window closed is Some(",
+    );
+}

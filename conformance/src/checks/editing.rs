@@ -1,5 +1,7 @@
 //! Editing and deleting within the edit window: only checks that need no waiting.
 
+use std::time::Duration;
+
 use talkback_protocol::{Comment, ErrorCode};
 
 use super::{count_is, find, is_utc_time};
@@ -219,5 +221,46 @@ pub async fn delete_with_replies(ctx: &Ctx) -> CheckResult {
         in_ctx.deleted && in_ctx.body_html.is_empty(),
         "context shows the deleted parent's content: {in_ctx:?}"
     );
+    Ok(Verdict::Pass)
+}
+
+/// Longest edit window the suite is willing to wait for, in seconds.
+pub const MAX_WAIT_SECS: u64 = 30;
+
+/// Once the window has closed: no `editable_until`, and edits and deletes by the author are
+/// 403 `edit_window_closed`. Needs the backend's (short) window from `--edit-window`.
+pub async fn window_closes(ctx: &Ctx) -> CheckResult {
+    let Some(secs) = ctx
+        .edit_window_secs
+        .filter(|s| (1..=MAX_WAIT_SECS).contains(s))
+    else {
+        return Ok(Verdict::Skip(format!(
+            "start the backend with an edit window of 1 to {MAX_WAIT_SECS} s and pass --edit-window SECS to check that it closes"
+        )));
+    };
+    let api = &ctx.api;
+    let t = api.reader().await?;
+    let key = api.key("window");
+    let c = api.post_body(&t, &key, "Soon fixed in stone").await?;
+    ensure!(
+        c.editable_until.is_some(),
+        "a new comment has no editable_until although the window is {secs} s"
+    );
+    tokio::time::sleep(Duration::from_millis(secs * 1000 + 1200)).await;
+    let page = api.thread(&key, &[], Some(&t)).await?;
+    let seen = find(&page.comments, &c.id, "thread after the window")?;
+    ensure_eq(
+        "editable_until after the window closed",
+        seen.editable_until.as_deref(),
+        None,
+    )?;
+    api.try_edit(&t, c.id.as_str(), "Too late")
+        .await?
+        .error(ErrorCode::EditWindowClosed)
+        .map_err(|e| Failure(format!("editing after the window: {e}")))?;
+    api.try_delete(&t, c.id.as_str())
+        .await?
+        .error(ErrorCode::EditWindowClosed)
+        .map_err(|e| Failure(format!("deleting after the window: {e}")))?;
     Ok(Verdict::Pass)
 }
