@@ -27,14 +27,12 @@ pub fn table(outcomes: &[Outcome]) -> String {
             Status::Skip(why) => ("SKIP", why.as_str()),
         };
         let mut lines = wrap(reason, REASON_WIDTH).into_iter();
-        out.push_str(
-            &format!(
-                "{:<name_w$}  {result:<6}  {}\n",
-                o.name,
-                lines.next().unwrap_or_default()
-            )
-            .trim_end(),
+        let first = format!(
+            "{:<name_w$}  {result:<6}  {}",
+            o.name,
+            lines.next().unwrap_or_default()
         );
+        out.push_str(first.trim_end());
         out.push('\n');
         for more in lines {
             out.push_str(&format!("{:<name_w$}  {:<6}  {more}\n", "", ""));
