@@ -8,14 +8,14 @@ use talkback_conformance::{Options, report};
 const USAGE: &str = "\
 usage: talkback-conformance --base-url URL [--origin ORIGIN] [--edit-window SECS] [--only PREFIX]... [--list]
 
-  --base-url URL    the backend to check, e.g. http://127.0.0.1:8080 (required)
-  --origin ORIGIN   an origin the backend allows for CORS, e.g. https://news.example.com;
-                    without it the CORS check is skipped
+  --base-url URL      the backend to check, e.g. http://127.0.0.1:8080 (required)
+  --origin ORIGIN     an origin the backend allows for CORS, e.g. https://news.example.com;
+                      without it the CORS check is skipped
   --edit-window SECS  the backend's edit window when it is short (at most 30 s): the suite
-                    then waits for it to close and checks the 403 edit_window_closed answers;
-                    without it that check is skipped
-  --only PREFIX     run only checks whose name starts with PREFIX (repeatable), e.g. vote.
-  --list            print the names of the checks and exit
+                      then waits for it to close and checks the 403 edit_window_closed
+                      answers; without it that check is skipped
+  --only PREFIX       run only checks whose name starts with PREFIX (repeatable), e.g. vote.
+  --list              print the names of the checks and exit
 
 Every check creates its own thread keys (conformance-…), so the suite can run against a live
 backend again and again; it leaves those test threads behind.";
