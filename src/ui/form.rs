@@ -204,6 +204,7 @@ pub fn CommentForm(
             <div class="tb-form-row">
                 {remembered(Remembered {
                     name: "author",
+                    class: "tb-field tb-field-name",
                     kind: "text",
                     autocomplete: "nickname",
                     max: NAME_MAX_CHARS,
@@ -214,6 +215,7 @@ pub fn CommentForm(
                 })}
                 {remembered(Remembered {
                     name: "email",
+                    class: "tb-field tb-field-email",
                     kind: "email",
                     autocomplete: "email",
                     max: EMAIL_MAX_CHARS,
@@ -239,6 +241,7 @@ pub fn CommentForm(
 /// A form field whose value all forms share and the browser remembers across visits.
 struct Remembered {
     name: &'static str,
+    class: &'static str,
     kind: &'static str,
     autocomplete: &'static str,
     max: usize,
@@ -251,7 +254,7 @@ struct Remembered {
 fn remembered(f: Remembered) -> impl IntoView {
     let value = f.value;
     view! {
-        <label class=format!("tb-field tb-field-{}", f.name)>
+        <label class=f.class>
             <span class="tb-label tb-sr-only">{f.label}</span>
             <input
                 name=f.name
