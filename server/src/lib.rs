@@ -3,6 +3,7 @@
 //! `main.rs` only parses flags and calls [`serve`]; tests call [`start`] to run the same stack
 //! in-process on a free port.
 
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod cursor;
@@ -18,6 +19,7 @@ pub mod seed;
 pub mod seed_data;
 pub mod statics;
 pub mod store;
+pub mod transfer;
 pub mod tree;
 pub mod writes;
 

@@ -4,6 +4,8 @@
 //! second store (PostgreSQL) only has to store and fetch, not re-implement the rules.
 
 pub mod sqlite;
+mod sqlite_transfer;
+pub mod transfer;
 
 use std::collections::HashMap;
 
@@ -11,6 +13,10 @@ use async_trait::async_trait;
 use talkback_protocol::Vote;
 
 use crate::tree::Node;
+pub use transfer::{
+    BatchOutcome, ExportedComment, ExportedThread, ImportBatch, ImportedComment, ImportedThread,
+    Linking, Orphan,
+};
 
 /// Database id of an anonymous reader.
 pub type ReaderId = i64;
@@ -263,4 +269,23 @@ pub trait Store: Send + Sync + 'static {
     async fn counts(&self, keys: Vec<String>) -> Result<HashMap<String, u64>, StoreError>;
     /// Imports a thread unless it already has comments; returns the number of comments written.
     async fn import_thread(&self, thread: ImportThread) -> Result<usize, StoreError>;
+    /// Writes imported comments in one transaction; a comment whose id or source is already
+    /// stored is left as it is, so an import can be run again or resumed.
+    async fn import_batch(&self, batch: ImportBatch) -> Result<BatchOutcome, StoreError>;
+    /// Attaches imported replies whose parent was stored after them and reports (up to
+    /// `list_max` of) those whose parent is still missing, counting only comments whose source
+    /// starts with `source_prefix` when one is given; they stay top-level.
+    async fn link_imported(
+        &self,
+        source_prefix: Option<String>,
+        list_max: usize,
+    ) -> Result<Linking, StoreError>;
+    /// Up to `limit` threads with an id above `after`, in id order.
+    async fn export_threads(
+        &self,
+        after: ThreadId,
+        limit: usize,
+    ) -> Result<Vec<ExportedThread>, StoreError>;
+    /// Every comment of a thread, each parent before its replies, siblings oldest first.
+    async fn export_comments(&self, thread: ThreadId) -> Result<Vec<ExportedComment>, StoreError>;
 }

@@ -11,9 +11,11 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 use talkback_protocol::Vote;
 
+use super::sqlite_transfer;
 use super::{
-    CommentRow, EditGrant, ImportThread, InsertComment, Posted, ReaderId, Store, StoreError,
-    Tallies, ThreadId, ThreadRow,
+    BatchOutcome, CommentRow, EditGrant, ExportedComment, ExportedThread, ImportBatch,
+    ImportThread, InsertComment, Linking, Posted, ReaderId, Store, StoreError, Tallies, ThreadId,
+    ThreadRow,
 };
 use crate::clock::now_micros;
 use crate::tree::Node;
@@ -67,6 +69,15 @@ ALTER TABLE comments ADD COLUMN email TEXT;
 ALTER TABLE comments ADD COLUMN client_token TEXT;
 CREATE UNIQUE INDEX comments_by_client_token ON comments(reader_id, client_token)
     WHERE client_token IS NOT NULL;
+"#,
+    // Imports: where a comment came from (unique, so a second run writes nothing twice) and a
+    // parent reference still waiting for its comment.
+    r#"
+ALTER TABLE comments ADD COLUMN source TEXT;
+ALTER TABLE comments ADD COLUMN pending_parent TEXT;
+CREATE UNIQUE INDEX comments_by_source ON comments(source) WHERE source IS NOT NULL;
+CREATE INDEX comments_waiting_for_parent ON comments(pending_parent)
+    WHERE pending_parent IS NOT NULL;
 "#,
 ];
 
@@ -590,6 +601,34 @@ impl Store for SqliteStore {
             Ok(thread.comments.len())
         })
         .await
+    }
+
+    async fn import_batch(&self, batch: ImportBatch) -> Result<BatchOutcome, StoreError> {
+        self.with(move |c| sqlite_transfer::import_batch(c, batch))
+            .await
+    }
+
+    async fn link_imported(
+        &self,
+        source_prefix: Option<String>,
+        list_max: usize,
+    ) -> Result<Linking, StoreError> {
+        self.with(move |c| sqlite_transfer::link_imported(c, source_prefix.as_deref(), list_max))
+            .await
+    }
+
+    async fn export_threads(
+        &self,
+        after: ThreadId,
+        limit: usize,
+    ) -> Result<Vec<ExportedThread>, StoreError> {
+        self.with(move |c| sqlite_transfer::export_threads(c, after, limit))
+            .await
+    }
+
+    async fn export_comments(&self, thread: ThreadId) -> Result<Vec<ExportedComment>, StoreError> {
+        self.with(move |c| sqlite_transfer::export_comments(c, thread))
+            .await
     }
 }
 

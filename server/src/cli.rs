@@ -1,0 +1,112 @@
+//! The command line: `talkback-server [FLAGS]` serves; `import` and `export` move comments in
+//! and out of the database.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::store::Store;
+use crate::store::sqlite::SqliteStore;
+use crate::transfer::{Format, ImportOptions, TransferError, UrlMap, run_export, run_import};
+
+/// Everything `talkback-server` accepts.
+#[derive(Parser, Debug)]
+#[command(
+    name = "talkback-server",
+    version,
+    about = "Talkback reference server (protocol v1, SQLite)",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// Serving flags (used when no subcommand is given).
+    #[command(flatten)]
+    pub serve: Config,
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Import comments from Disqus, WordPress, Isso or a Talkback export (safe to run again:
+    /// what is already imported is left alone).
+    Import {
+        /// Format of FILE.
+        #[arg(long = "from", value_enum, value_name = "FORMAT")]
+        from: Format,
+        /// The export file (for --from isso, Isso's SQLite database).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Database to import into; created and migrated when new.
+        #[arg(long, value_name = "PATH", default_value = "talkback.db")]
+        db: PathBuf,
+        /// Rewrite thread URLs that start with FROM to start with TO (repeat for several; the
+        /// first match wins), e.g. http://old.example.com=https://www.example.com
+        #[arg(long = "map-url", value_name = "FROM=TO")]
+        map_url: Vec<UrlMap>,
+        /// Print no progress, only the summary.
+        #[arg(long)]
+        quiet: bool,
+        /// Stop after this many comments as if interrupted (to try out resuming).
+        #[arg(long, value_name = "N", hide = true)]
+        stop_after: Option<u64>,
+    },
+    /// Write every thread and comment to a JSON-lines file (`import --from talkback` reads it).
+    Export {
+        /// The file to write.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Database to export.
+        #[arg(long, value_name = "PATH", default_value = "talkback.db")]
+        db: PathBuf,
+        /// Print no progress, only the summary.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+async fn open_store(db: PathBuf) -> Result<Arc<dyn Store>, TransferError> {
+    let store = tokio::task::spawn_blocking(move || SqliteStore::open(&db))
+        .await
+        .map_err(|e| TransferError::Io(std::io::Error::other(e)))??;
+    Ok(Arc::new(store))
+}
+
+/// Prints a summary; a closed pipe (`| head`) is not worth failing over.
+fn report(summary: &impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = write!(std::io::stdout().lock(), "{summary}");
+}
+
+/// Runs an import or export subcommand, printing its summary on standard output.
+pub async fn run(command: Command) -> Result<(), TransferError> {
+    match command {
+        Command::Import {
+            from,
+            file,
+            db,
+            map_url,
+            quiet,
+            stop_after,
+        } => {
+            let store = open_store(db).await?;
+            let options = ImportOptions {
+                format: from,
+                maps: map_url,
+                stop_after,
+                quiet,
+            };
+            let summary = run_import(store.as_ref(), &file, &options).await?;
+            report(&summary);
+        }
+        Command::Export { file, db, quiet } => {
+            let store = open_store(db).await?;
+            let summary = run_export(store.as_ref(), &file, quiet).await?;
+            report(&summary);
+        }
+    }
+    Ok(())
+}
