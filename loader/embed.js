@@ -54,6 +54,8 @@
   shadow.appendChild(link);
   var mountPoint = document.createElement("div");
   mountPoint.className = "tb-mount";
+  // light, dark or auto (follows the reader's prefers-color-scheme); see style/talkback.css.
+  mountPoint.setAttribute("data-theme", data("theme") || "auto");
   shadow.appendChild(mountPoint);
 
   var canonical = document.querySelector('link[rel="canonical"]');

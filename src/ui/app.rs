@@ -74,15 +74,15 @@ pub fn App(config: Config) -> impl IntoView {
     let _ = window_event_listener_untyped("hashchange", move |_| follow_hash(state));
 
     view! {
-        <section class="tb-root" aria-label="Comments" node_ref=root>
+        <section class="tb-root" part="root" aria-label="Comments" node_ref=root>
             {move || match status.get() {
                 Status::Loading => skeleton(true).into_any(),
                 Status::Failed(msg) => {
                     let load = load.clone();
                     view! {
-                        <div class="tb-error tb-load-error" role="alert">
+                        <div class="tb-error tb-load-error" part="error" role="alert">
                             <p>{msg}</p>
-                            <button type="button" class="tb-button tb-retry" on:click=move |_| load()>"Retry"</button>
+                            <button type="button" class="tb-button tb-retry" part="button" on:click=move |_| load()>"Retry"</button>
                         </div>
                     }.into_any()
                 }
@@ -120,7 +120,7 @@ fn skeleton(with_header: bool) -> impl IntoView {
         }
     };
     view! {
-        <div class="tb-loading" aria-busy="true">
+        <div class="tb-loading" part="loading" aria-busy="true">
             <span class="tb-sr-only">"Loading comments…"</span>
             {with_header.then(|| view! {
                 <div class="tb-header tb-skel-header" aria-hidden="true"><div class="tb-skel tb-skel-count"></div></div>
@@ -167,8 +167,8 @@ fn thread_view() -> impl IntoView {
         .into_any()
     };
     view! {
-        <div class="tb-header">
-            <h2 class="tb-count">{move || count_text(state.count.get())}</h2>
+        <div class="tb-header" part="header">
+            <h2 class="tb-count" part="count">{move || count_text(state.count.get())}</h2>
             // Nothing to order in an empty thread.
             {move || has_comments.get().then(|| view! { <SortMenu/> })}
         </div>
@@ -228,7 +228,7 @@ fn SortMenu() -> impl IntoView {
     view! {
         <label class="tb-sort-label">
             <span class="tb-sort-caption">"Sort by"</span>
-            <select class="tb-sort" on:change=change prop:value=move || state.sort.get().as_str()>
+            <select class="tb-sort" part="sort" on:change=change prop:value=move || state.sort.get().as_str()>
                 {SortOrder::ALL.into_iter().map(|o| view! {
                     <option value=o.as_str() selected=move || state.sort.get() == o>{label(o)}</option>
                 }).collect_view()}
@@ -280,7 +280,7 @@ fn LoadMore() -> impl IntoView {
     };
     view! {
         {move || state.next_cursor.with(Option::is_some).then(|| view! {
-            <button type="button" class="tb-button tb-more-comments" disabled=move || loading.get() on:click=load>
+            <button type="button" class="tb-button tb-more-comments" part="button" disabled=move || loading.get() on:click=load>
                 {move || if loading.get() { "Loading…" } else { "Load more comments" }}
             </button>
         })}

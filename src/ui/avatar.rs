@@ -15,7 +15,7 @@ pub fn Avatar(seed: String) -> impl IntoView {
         .map(|(x, y)| view! { <rect x=x y=y width="1" height="1" fill=fill.clone()></rect> })
         .collect_view();
     view! {
-        <svg class="tb-avatar" viewBox="-0.5 -0.5 6 6" aria-hidden="true" focusable="false">
+        <svg class="tb-avatar" part="avatar" viewBox="-0.5 -0.5 6 6" aria-hidden="true" focusable="false">
             <rect x="-0.5" y="-0.5" width="6" height="6" fill=icon.background()></rect>
             {cells}
         </svg>

@@ -61,19 +61,19 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
         let id = id.clone();
         move || {
             if deleted.get() {
-                return view! { <div class="tb-body"><p>"This comment was deleted."</p></div> }
+                return view! { <div class="tb-body" part="body"><p>"This comment was deleted."</p></div> }
                     .into_any();
             }
             if let Some(text) = sending_text.clone() {
                 // The server has not rendered it yet: show the raw text as text, never as markup.
-                return view! { <div class="tb-body tb-body-plain">{text}</div> }.into_any();
+                return view! { <div class="tb-body tb-body-plain" part="body">{text}</div> }.into_any();
             }
             if own.mode.get() == Own::Editing {
                 return edit_form(id.clone(), own).into_any();
             }
             let html =
                 comment.with(|c| c.as_ref().map(|c| c.body_html.clone()).unwrap_or_default());
-            view! { <div class="tb-body" node_ref=body_ref inner_html=html></div> }.into_any()
+            view! { <div class="tb-body" part="body" node_ref=body_ref inner_html=html></div> }.into_any()
         }
     };
 
@@ -119,11 +119,12 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
             (!deleted.get() && !collapsed.get()).then(|| {
                 let name = author.get_untracked();
                 view! {
-                    <div class="tb-actions">
+                    <div class="tb-actions" part="actions">
                         {votes_view(id.clone(), votes, &name, is_pending)}
                         <button
                             type="button"
                             class="tb-action tb-reply"
+                            part="action reply"
                             node_ref=reply_button
                             disabled=is_pending
                             aria-expanded=move || if replying.get() { "true" } else { "false" }
@@ -166,6 +167,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
     view! {
         <article
             class="tb-comment"
+            part="comment"
             class:tb-deleted=move || deleted.get()
             class:tb-pending=is_pending
             class:tb-collapsed=move || collapsed.get()
@@ -177,15 +179,16 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
             <div class="tb-comment-main">
                 <Avatar seed=first.avatar_seed.clone()/>
                 <div class="tb-comment-content">
-                    <header class="tb-meta">
+                    <header class="tb-meta" part="meta">
                         {move || if collapsed.get() { summary.clone()().into_any() } else {
-                            view! { <span class="tb-author">{author.get()}</span> }.into_any()
+                            view! { <span class="tb-author" part="author">{author.get()}</span> }.into_any()
                         }}
                         {reply_to}
                         {time_view(comment, is_pending)}
                         <button
                             type="button"
                             class="tb-action tb-collapse"
+                            part="action collapse"
                             aria-expanded=move || if collapsed.get() { "false" } else { "true" }
                             aria-label=move || format!(
                                 "{} comment by {}",
@@ -235,7 +238,7 @@ fn time_view(comment: Memo<Option<Comment>>, pending: bool) -> impl IntoView {
         )
     };
     view! {
-        <time datetime=created title=title>{text}</time>
+        <time part="time" datetime=created title=title>{text}</time>
         {edited}
     }
     .into_any()
@@ -265,7 +268,7 @@ fn link_button(id: CommentId) -> impl IntoView {
         });
     };
     view! {
-        <button type="button" class="tb-action tb-link" on:click=copy>
+        <button type="button" class="tb-action tb-link" part="action" on:click=copy>
             {move || if copied.get() { "Link copied" } else { "Link" }}
         </button>
         {move || fallback.get().map(|url| view! {

@@ -123,6 +123,7 @@ pub fn Composer(
                 <textarea
                     name="body"
                     class="tb-input tb-textarea"
+                    part="input textarea"
                     rows=rows.to_string()
                     placeholder=placeholder
                     node_ref=textarea

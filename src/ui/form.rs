@@ -183,6 +183,7 @@ pub fn CommentForm(
     view! {
         <form
             class="tb-form"
+            part="form"
             class:tb-form-reply=is_reply
             novalidate
             aria-busy=move || if busy.get() { "true" } else { "false" }
@@ -200,7 +201,7 @@ pub fn CommentForm(
                 invalid=Signal::derive(move || error.with(Option::is_some))
                 on_text=on_text
             />
-            {move || error.get().map(|msg| view! { <p class="tb-form-error" role="alert">{msg}</p> })}
+            {move || error.get().map(|msg| view! { <p class="tb-form-error" part="error" role="alert">{msg}</p> })}
             <div class="tb-form-row">
                 {remembered(Remembered {
                     name: "author",
@@ -226,9 +227,9 @@ pub fn CommentForm(
                 })}
                 <div class="tb-form-buttons">
                     {on_cancel.map(|cb| view! {
-                        <button type="button" class="tb-button tb-button-quiet tb-cancel" on:click=move |_| cb.run(())>"Cancel"</button>
+                        <button type="button" class="tb-button tb-button-quiet tb-cancel" part="button" on:click=move |_| cb.run(())>"Cancel"</button>
                     })}
-                    <button type="submit" class="tb-button tb-button-primary" disabled=move || busy.get()>
+                    <button type="submit" class="tb-button tb-button-primary" part="button button-primary" disabled=move || busy.get()>
                         {move || if busy.get() { "Posting…" } else { submit_text }}
                     </button>
                 </div>
@@ -259,6 +260,7 @@ fn remembered(f: Remembered) -> impl IntoView {
             <input
                 name=f.name
                 class="tb-input"
+                part="input"
                 type=f.kind
                 autocomplete=f.autocomplete
                 maxlength=f.max.to_string()

@@ -105,7 +105,7 @@ fn list(id: CommentId, depth: usize) -> impl IntoView {
         has_any.get().then(|| {
             let (children, more, load_more) = (children.clone(), more.clone(), load_more.clone());
             view! {
-                <div class="tb-replies">
+                <div class="tb-replies" part="replies">
                     <For
                         each=children
                         key=|c: &CommentId| c.clone()

@@ -50,9 +50,9 @@ pub fn votes_view(
     let shown = move || votes.with(VoteState::shown);
     can_vote.then(|| {
         view! {
-            <div class="tb-votes">
+            <div class="tb-votes" part="votes">
                 {vote_button(Press::Up, author, votes, disabled, press)}
-                <span class="tb-score" title=move || { let t = shown(); format!("{} up, {} down", t.up, t.down) }>
+                <span class="tb-score" part="score" title=move || { let t = shown(); format!("{} up, {} down", t.up, t.down) }>
                     {move || shown().score}
                 </span>
                 {can_down.then(|| vote_button(Press::Down, author, votes, disabled, press))}
@@ -70,14 +70,15 @@ fn vote_button(
     disabled: bool,
     press: Callback<Press>,
 ) -> impl IntoView + use<> {
-    let (class, verb, vote) = match which {
-        Press::Up => ("tb-action tb-vote tb-up", "Upvote", Vote::Up),
-        Press::Down => ("tb-action tb-vote tb-down", "Downvote", Vote::Down),
+    let (class, part, verb, vote) = match which {
+        Press::Up => ("tb-action tb-vote tb-up", "action vote vote-up", "Upvote", Vote::Up),
+        Press::Down => ("tb-action tb-vote tb-down", "action vote vote-down", "Downvote", Vote::Down),
     };
     view! {
         <button
             type="button"
             class=class
+            part=part
             aria-pressed=move || if votes.with(|s| s.shown().mine == vote) { "true" } else { "false" }
             aria-label=format!("{verb} comment by {author}")
             disabled=disabled
