@@ -728,6 +728,49 @@ mod tests {
         ));
     }
 
+    /// A database of the previous release (schema 2) gains the import columns in place, and an
+    /// import into it is idempotent: the source key is unique.
+    #[tokio::test]
+    async fn a_schema_2_database_takes_imports_after_upgrade() {
+        use crate::store::{ImportBatch, ImportedComment, ImportedThread};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v2.db");
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(MIGRATIONS[0]).expect("schema 1");
+            conn.execute_batch(MIGRATIONS[1]).expect("schema 2");
+            conn.pragma_update(None, "user_version", 2).expect("version");
+        }
+        let store = SqliteStore::open(&path).expect("upgrade");
+        let batch = |id: &str| ImportBatch {
+            threads: vec![ImportedThread {
+                key: "k".into(),
+                title: None,
+                url: None,
+                created_at: 1,
+            }],
+            comments: vec![ImportedComment {
+                thread: 0,
+                id: id.into(),
+                source: Some("disqus:1".into()),
+                parent: None,
+                reader_key: "import:x".into(),
+                author: None,
+                body_md: "hi".into(),
+                body_html: "<p>hi</p>".into(),
+                created_at: 2,
+                edited_at: None,
+                deleted: false,
+                upvotes: 0,
+                downvotes: 0,
+                email: None,
+            }],
+        };
+        let first = store.import_batch(batch("a1")).await.expect("first");
+        let again = store.import_batch(batch("a2")).await.expect("again");
+        assert_eq!((first.written, again.written, again.present), (1, 0, 1));
+    }
+
     #[test]
     fn a_database_from_a_newer_server_is_refused() {
         let dir = tempfile::tempdir().expect("temp dir");

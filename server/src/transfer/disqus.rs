@@ -114,6 +114,7 @@ impl<R: BufRead> DisqusSource<R> {
             upvotes: 0,
             downvotes: 0,
             email: None,
+            restore: false,
         })
     }
 }

@@ -128,6 +128,8 @@ pub struct CommentEntry {
     pub downvotes: u64,
     /// Email for reply notifications (only carried over from our own export).
     pub email: Option<String>,
+    /// An exact copy from our own export: a deleted comment keeps whatever the export holds.
+    pub restore: bool,
 }
 
 /// An entry left out, and why.

@@ -184,13 +184,13 @@ impl<'a> Run<'a> {
             }
         };
         let shown = c.visibility == Visibility::Visible;
-        let (author, body_md, body_html) = if shown {
+        let (author, body_md, body_html) = if shown || c.restore {
             let md = match &c.body {
                 Body::Html(h) => html_to_markdown(h, Newlines::Layout),
                 Body::TextWithTags(t) => html_to_markdown(t, Newlines::Meant),
                 Body::Markdown(m) => m.trim().to_owned(),
             };
-            if md.is_empty() {
+            if md.is_empty() && shown {
                 return self.skip(Skipped {
                     at: c.at,
                     reason: SkipReason::EmptyBody,
@@ -201,7 +201,11 @@ impl<'a> Run<'a> {
                     SkipReason::Malformed(format!("body longer than {BODY_MAX_CHARS} characters"));
                 return self.skip(Skipped { at: c.at, reason });
             }
-            let html = render_markdown(&md);
+            let html = if md.is_empty() {
+                String::new()
+            } else {
+                render_markdown(&md)
+            };
             (clean_name(c.author.as_deref()), md, html)
         } else {
             *self
@@ -251,7 +255,7 @@ impl<'a> Run<'a> {
             deleted: !shown,
             upvotes: c.upvotes,
             downvotes: c.downvotes,
-            email: if shown { c.email } else { None },
+            email: if shown || c.restore { c.email } else { None },
         });
     }
 

@@ -196,6 +196,7 @@ fn comment(r: &Row<'_>, id: i64) -> Entry {
         upvotes: count(9),
         downvotes: count(10),
         email: None,
+        restore: false,
     })
 }
 

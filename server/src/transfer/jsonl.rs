@@ -202,6 +202,7 @@ fn comment_entry(at: Location, c: CommentLine) -> Entry {
         upvotes: c.upvotes,
         downvotes: c.downvotes,
         email: c.email,
+        restore: true,
     })
 }
 

@@ -149,6 +149,7 @@ impl<R: BufRead> WordpressSource<R> {
             upvotes: 0,
             downvotes: 0,
             email: None,
+            restore: false,
         })
     }
 }
