@@ -4,7 +4,8 @@
  *   <div id="talkback"></div>
  *   <script src="https://comments.example.com/embed.js" data-api="https://comments.example.com" async></script>
  * Optional: data-thread (thread id), data-title (article title), data-target (CSS selector, default "#talkback"),
- * data-sort (best, newest or oldest: the order a first-time reader sees; a reader's own choice wins).
+ * data-sort (best, newest or oldest: the order a first-time reader sees; a reader's own choice wins),
+ * data-backend (talkback, isso or waline: the kind of server data-api points at; default talkback).
  *
  * It draws nothing itself: it opens a shadow root on the target (so page CSS cannot break the
  * widget, and the widget's CSS cannot leak out), links the stylesheet and boots the wasm app.
@@ -64,6 +65,8 @@
     thread: data("thread"),
     title: data("title") || document.title || null,
     sort: data("sort"),
+    // talkback (default), isso or waline: the kind of server data-api points at.
+    backend: data("backend"),
     // `.href` (not the attribute) so a relative canonical link becomes absolute.
     canonical: canonical && canonical.href ? canonical.href : null,
     pageUrl: location.origin + location.pathname

@@ -2,6 +2,7 @@
 
 use talkback_protocol::limits::{TITLE_MAX_CHARS, URL_MAX_CHARS};
 
+use crate::backend::BackendKind;
 use crate::thread::key::thread_key;
 
 /// Everything the widget needs to know about the page it is on.
@@ -17,6 +18,8 @@ pub struct Config {
     pub url: Option<String>,
     /// The page's preferred sort order (`data-sort`); a reader's remembered choice wins.
     pub sort: Option<String>,
+    /// Which kind of server `api` is (`data-backend`).
+    pub backend: BackendKind,
 }
 
 /// The loader's fields as strings; any of them may be missing.
@@ -34,6 +37,10 @@ pub struct Fields {
     pub page_url: Option<String>,
     /// `data-sort`.
     pub sort: Option<String>,
+    /// `data-backend`.
+    pub backend: Option<String>,
+    /// The page's path (`location.pathname`): Isso and Waline key threads by it.
+    pub page_path: Option<String>,
 }
 
 fn is_http(s: &str) -> bool {
@@ -49,8 +56,19 @@ impl Config {
         let api = blank_to_none(f.api).unwrap_or_else(|| fallback_api.to_owned());
         let canonical = blank_to_none(f.canonical);
         let page_url = blank_to_none(f.page_url).unwrap_or_default();
-        let key = thread_key(f.thread.as_deref(), canonical.as_deref(), &page_url)
-            .map_err(|e| e.to_string());
+        let backend = BackendKind::parse(f.backend.as_deref());
+        let key = match &backend {
+            Err(why) => Err(why.clone()),
+            // Keyed as the server's own client keys them, so existing threads are found.
+            Ok(kind) if kind.keys_by_path() => {
+                let explicit = blank_to_none(f.thread);
+                explicit
+                    .or_else(|| blank_to_none(f.page_path))
+                    .ok_or_else(|| "the page has no path to name its thread by".to_owned())
+            }
+            Ok(_) => thread_key(f.thread.as_deref(), canonical.as_deref(), &page_url)
+                .map_err(|e| e.to_string()),
+        };
         // The server refuses over-long titles, which would make every post fail: shorten instead.
         let title = blank_to_none(f.title).map(|t| {
             t.chars()
@@ -71,6 +89,7 @@ impl Config {
             title: title.filter(|t| !t.is_empty()),
             url,
             sort: blank_to_none(f.sort),
+            backend: backend.unwrap_or_default(),
         }
     }
 
@@ -100,6 +119,8 @@ impl Config {
             canonical: get("canonical"),
             page_url: get("pageUrl").or_else(|| Some(format!("{origin}{path}"))),
             sort: get("sort"),
+            backend: get("backend"),
+            page_path: Some(path),
         };
         Config::from_fields(fields, &origin)
     }
@@ -141,6 +162,46 @@ mod tests {
         assert!(c.key.is_err());
         assert_eq!(c.url, None);
         assert_eq!(c.title, None);
+    }
+
+    #[test]
+    fn isso_and_waline_threads_are_keyed_by_path_like_their_own_clients() {
+        let fields = |backend: &str, thread: Option<&str>| Fields {
+            backend: Some(backend.into()),
+            thread: thread.map(str::to_owned),
+            canonical: Some("https://news.example/2026/a".into()),
+            page_url: Some("https://news.example/2026/a".into()),
+            page_path: Some("/2026/a".into()),
+            ..Fields::default()
+        };
+        let isso = Config::from_fields(fields(" Isso ", None), "");
+        assert_eq!(isso.backend, BackendKind::Isso);
+        assert_eq!(isso.key.as_deref(), Ok("/2026/a"));
+        let waline = Config::from_fields(fields("waline", Some(" /custom ")), "");
+        assert_eq!(waline.backend, BackendKind::Waline);
+        assert_eq!(
+            waline.key.as_deref(),
+            Ok("/custom"),
+            "data-thread wins, as given"
+        );
+        let ours = Config::from_fields(fields("", None), "");
+        assert_eq!(ours.backend, BackendKind::Talkback);
+        assert_eq!(ours.key.as_deref(), Ok("https://news.example/2026/a"));
+    }
+
+    #[test]
+    fn an_unknown_backend_is_named_instead_of_guessed() {
+        let c = Config::from_fields(
+            Fields {
+                backend: Some("disqus".into()),
+                page_path: Some("/a".into()),
+                ..Fields::default()
+            },
+            "",
+        );
+        let why = c.key.unwrap_err();
+        assert!(why.contains("\"disqus\" is not supported"), "{why}");
+        assert!(why.contains("\"isso\""), "{why}");
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum BackendError {
     Invalid(ValidationError),
     /// This server cannot do what was asked.
     Unsupported(&'static str),
+    /// The server refused, for a reason the adapter put into words for the reader.
+    Refused(String),
 }
 
 impl BackendError {
@@ -114,6 +116,7 @@ impl fmt::Display for BackendError {
             BackendError::Unsupported(what) => {
                 write!(f, "This comment server doesn't support {what}.")
             }
+            BackendError::Refused(why) => f.write_str(why),
         }
     }
 }

@@ -18,6 +18,17 @@ pub struct Reply {
     pub status: u16,
     /// The body as text (JSON is parsed by the caller, so bad JSON is a typed error, not a panic).
     pub body: String,
+    /// The value of the header asked for with [`Extra::header`], when the answer had it.
+    pub header: Option<String>,
+}
+
+/// What some servers need beyond method, URL and body.
+#[derive(Clone, Copy, Default)]
+pub struct Extra {
+    /// Send and accept the server's cookies (Isso authorises edits with one).
+    pub credentials: bool,
+    /// A response header to read (it must be exposed to CORS by the server).
+    pub header: Option<&'static str>,
 }
 
 /// Sends a request; `json` is sent as an `application/json` body.
@@ -26,6 +37,17 @@ pub async fn send(
     url: &str,
     bearer: Option<&str>,
     json: Option<&str>,
+) -> Result<Reply, BackendError> {
+    send_with(method, url, bearer, json, Extra::default()).await
+}
+
+/// [`send`] with cookies and a response header, for servers that need them.
+pub async fn send_with(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    json: Option<&str>,
+    extra: Extra,
 ) -> Result<Reply, BackendError> {
     let window = web_sys::window().ok_or(BackendError::Network)?;
     let controller = web_sys::AbortController::new().map_err(|_| BackendError::Network)?;
@@ -45,7 +67,7 @@ pub async fn send(
         .ok();
 
     let signal = controller.signal();
-    let result = exchange(method, url, bearer, json, &signal).await;
+    let result = exchange(method, url, bearer, json, extra, &signal).await;
 
     if let Some(t) = timer {
         window.clear_timeout_with_handle(t);
@@ -63,12 +85,16 @@ async fn exchange(
     url: &str,
     bearer: Option<&str>,
     json: Option<&str>,
+    extra: Extra,
     signal: &web_sys::AbortSignal,
 ) -> Result<Reply, BackendError> {
     let mut builder = RequestBuilder::new(url)
         .method(method)
         .abort_signal(Some(signal))
         .header("Accept", "application/json");
+    if extra.credentials {
+        builder = builder.credentials(web_sys::RequestCredentials::Include);
+    }
     if let Some(token) = bearer {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
@@ -81,6 +107,11 @@ async fn exchange(
     .map_err(|_| BackendError::Network)?;
     let response = request.send().await.map_err(|_| BackendError::Network)?;
     let status = response.status();
+    let header = extra.header.and_then(|h| response.headers().get(h));
     let body = response.text().await.map_err(|_| BackendError::Network)?;
-    Ok(Reply { status, body })
+    Ok(Reply {
+        status,
+        body,
+        header,
+    })
 }

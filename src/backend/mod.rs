@@ -4,8 +4,12 @@
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 mod http;
+pub mod isso;
+mod local;
+pub mod peer;
 pub mod talkback;
 pub mod token;
+pub mod waline;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -33,6 +37,59 @@ pub struct Capabilities {
     pub edit: bool,
     /// The server renders a preview of a body exactly as it would store it.
     pub preview: bool,
+    /// A vote can be withdrawn or changed after it was cast.
+    pub vote_undo: bool,
+    /// Levels of nesting the server keeps (`Some(2)`: comments and replies; a reply to a reply
+    /// is stored under the top-level comment); `None` for any depth.
+    pub max_depth: Option<usize>,
+    /// The orders the server can sort a thread in; the sort menu offers only these.
+    pub sorts: &'static [SortOrder],
+    /// The thread's header can show the server's count of all its comments.
+    pub counts: bool,
+    /// The server pushes new comments while the page is open.
+    pub live: bool,
+}
+
+/// Which kind of server `data-api` points at (`data-backend`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BackendKind {
+    /// A server speaking the Talkback protocol (ours or any conforming one).
+    #[default]
+    Talkback,
+    /// An Isso server (0.13 and later API).
+    Isso,
+    /// A Waline server (`@waline/vercel` API).
+    Waline,
+}
+
+impl BackendKind {
+    /// Reads `data-backend`; blank means Talkback, anything unknown is an error naming the choices.
+    pub fn parse(s: Option<&str>) -> Result<Self, String> {
+        match s.map(str::trim).unwrap_or("").to_ascii_lowercase().as_str() {
+            "" | "talkback" => Ok(BackendKind::Talkback),
+            "isso" => Ok(BackendKind::Isso),
+            "waline" => Ok(BackendKind::Waline),
+            other => Err(format!(
+                "data-backend=\"{other}\" is not supported; use \"talkback\", \"isso\" or \"waline\""
+            )),
+        }
+    }
+
+    /// Whether threads are keyed by the page's path (as Isso and Waline clients do) rather than
+    /// by the canonical URL.
+    pub fn keys_by_path(self) -> bool {
+        !matches!(self, BackendKind::Talkback)
+    }
+}
+
+/// A client for the server at `api`, of the given kind.
+#[cfg(target_arch = "wasm32")]
+pub fn connect(kind: BackendKind, api: &str) -> std::rc::Rc<dyn Backend> {
+    match kind {
+        BackendKind::Talkback => std::rc::Rc::new(talkback::TalkbackBackend::new(api)),
+        BackendKind::Isso => std::rc::Rc::new(isso::IssoBackend::new(api)),
+        BackendKind::Waline => std::rc::Rc::new(waline::WalineBackend::new(api)),
+    }
 }
 
 /// A comment server as the widget needs it.

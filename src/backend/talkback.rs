@@ -173,6 +173,11 @@ mod client {
                 reply_pages: true,
                 edit: true,
                 preview: true,
+                vote_undo: true,
+                max_depth: None,
+                sorts: &SortOrder::ALL,
+                counts: true,
+                live: false,
             }
         }
 

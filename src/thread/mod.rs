@@ -5,6 +5,7 @@ pub mod edit;
 pub mod form;
 pub mod key;
 pub mod link;
+pub mod nesting;
 pub mod prefs;
 pub mod time;
 pub mod tree;

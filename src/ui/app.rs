@@ -13,7 +13,6 @@ use super::fetch::{first_page, open_permalink};
 use super::form::CommentForm;
 use super::state::ThreadState;
 use crate::backend::Backend;
-use crate::backend::talkback::TalkbackBackend;
 use crate::config::Config;
 use crate::thread::form::count_text;
 use crate::thread::link::target_of;
@@ -32,7 +31,7 @@ const TICK: Duration = Duration::from_secs(30);
 /// The whole widget for one page.
 #[component]
 pub fn App(config: Config) -> impl IntoView {
-    let backend: Rc<dyn Backend> = Rc::new(TalkbackBackend::new(&config.api));
+    let backend: Rc<dyn Backend> = crate::backend::connect(config.backend, &config.api);
     let no_key = config.key.clone().err();
     let state = ThreadState::new(backend, config);
     provide_context(state);
@@ -225,11 +224,15 @@ fn SortMenu() -> impl IntoView {
         SortOrder::Newest => "Newest",
         SortOrder::Oldest => "Oldest",
     };
+    // Only the orders this server can sort by.
+    let sorts = state
+        .backend()
+        .map_or(&SortOrder::ALL[..], |b| b.capabilities().sorts);
     view! {
         <label class="tb-sort-label">
             <span class="tb-sort-caption">"Sort by"</span>
             <select class="tb-sort" part="sort" on:change=change prop:value=move || state.sort.get().as_str()>
-                {SortOrder::ALL.into_iter().map(|o| view! {
+                {sorts.iter().copied().map(|o| view! {
                     <option value=o.as_str() selected=move || state.sort.get() == o>{label(o)}</option>
                 }).collect_view()}
             </select>

@@ -86,6 +86,8 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
             })
         })
         .flatten()
+        // A reply the server stored higher up than where it was written says whom it answers.
+        .or_else(|| state.replying_to.with_untracked(|m| m.get(&id).cloned()))
         .map(|name| view! { <span class="tb-reply-to">"replying to "<span class="tb-reply-to-name">{name}</span></span> });
 
     let replying = RwSignal::new(false);

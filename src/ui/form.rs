@@ -11,6 +11,7 @@ use super::dom;
 use super::state::ThreadState;
 use crate::thread::compose::PostKey;
 use crate::thread::form::{check, pending_comment};
+use crate::thread::nesting::stored_parent;
 use crate::thread::prefs::{EMAIL_KEY, NAME_KEY};
 
 /// A form that posts a comment (or, with `parent`, a reply).
@@ -40,6 +41,8 @@ pub fn CommentForm(
     let post_key = StoredValue::new(PostKey::default());
     let textarea = NodeRef::<html::Textarea>::new();
     let is_reply = parent.is_some();
+    // Servers like Waline keep anonymous comments as posted: say so before the reader posts.
+    let can_edit = state.backend().is_none_or(|b| b.capabilities().edit);
     let submit_text = if is_reply {
         "Post reply"
     } else {
@@ -111,7 +114,19 @@ pub fn CommentForm(
             .try_update_value(|k| k.for_body(&draft.body, dom::client_token))
             .unwrap_or_else(dom::client_token);
         let parent = parent_for_submit.clone();
-        let shown = pending_comment(pending_id.clone(), parent.clone(), draft.author.clone());
+        // A server that keeps fewer levels stores a deep reply higher up: show it there at once,
+        // saying whom it answers.
+        let max_depth = backend.capabilities().max_depth;
+        let placed = parent
+            .as_ref()
+            .and_then(|p| state.tree.with_untracked(|t| stored_parent(t, p, max_depth)));
+        let answers = (placed != parent).then(|| replying_to.clone()).flatten();
+        if let Some(name) = &answers {
+            state.replying_to.update(|m| {
+                m.insert(pending_id.clone(), name.clone());
+            });
+        }
+        let shown = pending_comment(pending_id.clone(), placed, draft.author.clone());
         state.sending.update(|m| {
             m.insert(pending_id.clone(), draft.body.clone());
         });
@@ -139,6 +154,11 @@ pub fn CommentForm(
             match result {
                 Ok(saved) => {
                     let id = saved.id.clone();
+                    if let Some(name) = answers {
+                        state.replying_to.update(|m| {
+                            m.insert(id.clone(), name);
+                        });
+                    }
                     state.sources.update_value(|s| {
                         s.insert(id.clone(), source);
                     });
@@ -234,6 +254,9 @@ pub fn CommentForm(
                     </button>
                 </div>
             </div>
+            {(!is_reply && !can_edit).then(|| view! {
+                <p class="tb-form-note">"Comments can't be edited or deleted after posting on this comment server."</p>
+            })}
             {(!is_reply).then(|| view! { <FormatHelp/> })}
         </form>
     }

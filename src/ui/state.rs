@@ -36,6 +36,9 @@ pub struct ThreadState {
     pub sending: RwSignal<HashMap<CommentId, String>>,
     /// Markdown the reader wrote for their own comments this visit, to prefill the edit form.
     pub sources: StoredValue<HashMap<CommentId, String>>,
+    /// Whom the reader's replies answer when the server stored them higher up than where they
+    /// were written (Isso keeps two levels): shown as "replying to X" beside them.
+    pub replying_to: RwSignal<HashMap<CommentId, String>>,
     /// Comments the reader collapsed.
     pub collapsed: RwSignal<HashSet<CommentId>>,
     /// The comment opened by "Continue this thread" (`None`: the full thread).
@@ -80,6 +83,7 @@ impl ThreadState {
             reloading: RwSignal::new(false),
             sending: RwSignal::new(HashMap::new()),
             sources: StoredValue::new(HashMap::new()),
+            replying_to: RwSignal::new(HashMap::new()),
             collapsed: RwSignal::new(HashSet::new()),
             focus: RwSignal::new(None),
             highlight: RwSignal::new(None),

@@ -47,15 +47,17 @@ pub fn votes_view(
     let caps = state.backend().map(|b| b.capabilities());
     let can_vote = caps.is_some_and(|c| c.votes);
     let can_down = caps.is_some_and(|c| c.downvotes);
+    // Without vote undo (Isso) the first vote is final: no button may promise to change it.
+    let final_votes = caps.is_some_and(|c| !c.vote_undo);
     let shown = move || votes.with(VoteState::shown);
     can_vote.then(|| {
         view! {
             <div class="tb-votes" part="votes">
-                {vote_button(Press::Up, author, votes, disabled, press)}
+                {vote_button(Press::Up, author, votes, disabled, final_votes, press)}
                 <span class="tb-score" part="score" title=move || { let t = shown(); format!("{} up, {} down", t.up, t.down) }>
                     {move || shown().score}
                 </span>
-                {can_down.then(|| vote_button(Press::Down, author, votes, disabled, press))}
+                {can_down.then(|| vote_button(Press::Down, author, votes, disabled, final_votes, press))}
             </div>
             {move || error.get().map(|m| view! { <p class="tb-error tb-vote-error" role="alert">{m}</p> })}
         }
@@ -68,8 +70,10 @@ fn vote_button(
     author: &str,
     votes: RwSignal<VoteState>,
     disabled: bool,
+    final_votes: bool,
     press: Callback<Press>,
 ) -> impl IntoView + use<> {
+    let settled = move || final_votes && votes.with(|s| s.shown().mine != Vote::None);
     let (class, part, verb, vote) = match which {
         Press::Up => ("tb-action tb-vote tb-up", "action vote vote-up", "Upvote", Vote::Up),
         Press::Down => ("tb-action tb-vote tb-down", "action vote vote-down", "Downvote", Vote::Down),
@@ -81,7 +85,8 @@ fn vote_button(
             part=part
             aria-pressed=move || if votes.with(|s| s.shown().mine == vote) { "true" } else { "false" }
             aria-label=format!("{verb} comment by {author}")
-            disabled=disabled
+            disabled=move || disabled || settled()
+            title=move || settled().then_some("Votes on this comment server can't be changed or taken back")
             on:click=move |_| press.run(which)
         >
             <Arrow up=which == Press::Up/>
