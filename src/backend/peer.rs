@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use talkback_protocol::{Comment, CommentId, ContextPage, ThreadInfo};
 
 use super::BackendError;
+use crate::thread::time::civil_from_days;
 
 /// Our id for a peer's numeric comment id (decimal digits are always a valid id).
 pub fn id_of(n: u64) -> Result<CommentId, BackendError> {
@@ -40,20 +41,6 @@ pub fn ms_from_secs(secs: f64) -> i64 {
     } else {
         0
     }
-}
-
-/// Year, month, day of a day count since 1970-01-01 (proleptic Gregorian calendar).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// Plain text of a name a server sent HTML-escaped (`&lt;b&gt;` → `<b>`); the widget shows it as
@@ -239,27 +226,15 @@ pub fn depth_of(all: &[Comment], id: &CommentId) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use talkback_protocol::Vote;
+    use crate::thread::form::pending_comment;
 
     /// A bare comment for tests.
     pub fn comment(id: &str, parent: Option<&str>) -> Comment {
-        Comment {
-            id: CommentId::parse(id).unwrap(),
-            parent_id: parent.map(|p| CommentId::parse(p).unwrap()),
-            author: None,
-            avatar_seed: String::new(),
-            body_html: String::new(),
-            created_at: String::new(),
-            score: 0,
-            upvotes: 0,
-            downvotes: 0,
-            my_vote: Vote::None,
-            reply_count: 0,
-            deleted: false,
-            replies_cursor: None,
-            edited_at: None,
-            editable_until: None,
-        }
+        pending_comment(
+            CommentId::parse(id).unwrap(),
+            parent.map(|p| CommentId::parse(p).unwrap()),
+            None,
+        )
     }
 
     fn ids(cs: &[Comment]) -> Vec<&str> {
