@@ -1,89 +1,181 @@
-/*! Talkback comments loader. Classic script, no dependencies.
+/*! Talkback comments loader. Classic script, no dependencies; docs/embedding.md has every option.
  *
- * Usage:
  *   <div id="talkback"></div>
  *   <script src="https://comments.example.com/embed.js" data-api="https://comments.example.com" async></script>
- * Optional: data-thread (thread id), data-title (article title), data-target (CSS selector, default "#talkback"),
- * data-sort (best, newest or oldest: the order a first-time reader sees; a reader's own choice wins),
- * data-backend (talkback, isso or waline: the kind of server data-api points at; default talkback).
  *
- * It draws nothing itself: it opens a shadow root on the target (so page CSS cannot break the
- * widget, and the widget's CSS cannot leak out), links the stylesheet and boots the wasm app.
- * The __TB_*__ names are replaced with content-hashed file names by `cargo xtask build`.
+ * The script's data-* attributes (api, thread, title, sort, theme, lang, loading, root-margin, …)
+ * are the defaults of every widget on the page. It mounts one into `data-target` (default
+ * "#talkback") when that exists, defines <talkback-thread api="…" thread="…">, and offers
+ * `Talkback.mount(element, options)` → { update(options), destroy() } for single-page apps.
+ *
+ * It draws nothing itself: it opens a shadow root on the element (page CSS cannot break the
+ * widget, the widget's CSS cannot leak out), reserves room so nothing moves when the thread
+ * arrives, and fetches the wasm app only when the element nears the viewport.
+ * The __TB_*__ names are replaced with content-hashed file names by `cargo xtask build`, which
+ * also strips these comments.
  */
 (function () {
   "use strict";
   // Only valid while this script runs for the first time; async or not, read it now.
   var script = document.currentScript;
-  if (!script || !script.src) return;
-
-  function data(name) {
-    var v = script.getAttribute("data-" + name);
-    return v && v.trim() ? v.trim() : null;
-  }
-
-  var selector = data("target") || "#talkback";
-  var target = null;
-  try {
-    target = document.querySelector(selector);
-  } catch (e) {
-    // An invalid selector is reported like a missing element below.
-  }
-  if (!target) {
-    console.warn("Talkback: no element matches " + JSON.stringify(selector) + "; comments are not shown.");
-    return;
-  }
-  // Included twice, or already mounted by another copy of this loader.
-  if (target.shadowRoot) return;
-
-  var shadow;
-  try {
-    shadow = target.attachShadow({ mode: "open" });
-  } catch (e) {
-    console.warn("Talkback: cannot attach a shadow root to " + selector + " (" + e + ").");
-    return;
-  }
-
+  if (window.Talkback || !script || !script.src) return;
   var base = script.src;
-  var glueUrl = new URL("__TB_GLUE__", base).href;
-  var wasmUrl = new URL("__TB_WASM__", base).href;
-  var cssUrl = new URL("__TB_CSS__", base).href;
+  var url = (name) => new URL(name, base).href;
+  var defaults = {};
+  for (var k in script.dataset) defaults[k] = script.dataset[k].trim();
+  var app, boot;
 
-  var link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = cssUrl;
-  shadow.appendChild(link);
-  var mountPoint = document.createElement("div");
-  mountPoint.className = "tb-mount";
-  // light, dark or auto (follows the reader's prefers-color-scheme); see style/talkback.css.
-  mountPoint.setAttribute("data-theme", data("theme") || "auto");
-  shadow.appendChild(mountPoint);
+  // One download and one instantiation, however many widgets the page mounts.
+  function load() {
+    return boot || (boot = import(url("__TB_GLUE__")).then((m) =>
+      m.default({ module_or_path: url("__TB_WASM__") }).then(() => (app = m))));
+  }
 
-  var canonical = document.querySelector('link[rel="canonical"]');
-  var config = {
-    api: data("api") || new URL(base).origin,
-    thread: data("thread"),
-    title: data("title") || document.title || null,
-    sort: data("sort"),
-    // talkback (default), isso or waline: the kind of server data-api points at.
-    backend: data("backend"),
-    // `.href` (not the attribute) so a relative canonical link becomes absolute.
-    canonical: canonical && canonical.href ? canonical.href : null,
-    pageUrl: location.origin + location.pathname
+  // Later non-empty values win.
+  function merge() {
+    var o = {};
+    for (var i = 0; i < arguments.length; i++) {
+      for (var key in arguments[i]) {
+        var v = arguments[i][key];
+        if (v != null && v !== "") o[key] = v;
+      }
+    }
+    return o;
+  }
+
+  function mount(el, options) {
+    if (el.__talkback) el.__talkback.destroy();
+    var o = merge(defaults, options);
+    var shadow = el.shadowRoot || el.attachShadow({ mode: "open" });
+    // A constructed sheet, because CSP blocks style attributes and <style> elements. The page
+    // can size the reservation with --talkback-reserve, or its own min-height on the element.
+    var reserve = new CSSStyleSheet();
+    reserve.replaceSync(":host{display:block;min-height:var(--talkback-reserve,400px)}");
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = url("__TB_CSS__");
+    var point = document.createElement("div");
+    point.className = "tb-mount";
+    var live, observer, dead;
+
+    function emit(name, detail) {
+      // Painted: the thread's own height takes over from the reservation.
+      if (name == "ready") shadow.adoptedStyleSheets = [];
+      el.dispatchEvent(new CustomEvent("talkback:" + name, { detail: detail, bubbles: true }));
+    }
+
+    function start() {
+      load().then(() => {
+        if (dead || live) return;
+        var canonical = document.querySelector('link[rel="canonical"]');
+        var lang = el.closest("[lang]");
+        live = app.mount(point, merge(o, {
+          api: o.api || new URL(base).origin,
+          title: o.title || document.title,
+          lang: o.lang || (lang && lang.lang) || navigator.language,
+          // `.href` (not the attribute) so a relative canonical link becomes absolute.
+          canonical: canonical && canonical.href,
+          pageUrl: location.origin + location.pathname,
+          emit: emit
+        }));
+      }).catch((e) => {
+        console.error("Talkback: comments could not be loaded.", e);
+        point.textContent = "Comments could not be loaded.";
+        emit("error", { kind: "load", message: String(e) });
+      });
+    }
+
+    function stop() {
+      if (observer) observer.disconnect();
+      if (live) live.unmount();
+      observer = live = null;
+    }
+
+    function run() {
+      point.setAttribute("data-theme", o.theme || "auto");
+      // A link to a comment (#comment-…) needs the thread now, wherever it is on the page.
+      if (o.loading == "eager" || /^#comment-/.test(location.hash) || !window.IntersectionObserver) {
+        return start();
+      }
+      observer = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          observer.disconnect();
+          start();
+        }
+      }, { rootMargin: o.rootMargin || "600px 0px" });
+      observer.observe(el);
+    }
+
+    var handle = {
+      // A new thread, language or server remounts; a new theme only restyles.
+      update(next) {
+        var old = o;
+        o = merge(o, next);
+        if (dead) return;
+        if (Object.keys(o).some((key) => key != "theme" && o[key] !== old[key])) {
+          stop();
+          run();
+        } else point.setAttribute("data-theme", o.theme || "auto");
+      },
+      destroy() {
+        if (dead) return;
+        dead = true;
+        stop();
+        shadow.replaceChildren();
+        shadow.adoptedStyleSheets = [];
+        if (el.__talkback == handle) el.__talkback = null;
+      }
+    };
+    shadow.adoptedStyleSheets = [reserve];
+    shadow.replaceChildren(link, point);
+    run();
+    return (el.__talkback = handle);
+  }
+
+  // An element's attributes as options: root-margin="…" → rootMargin.
+  function attributes(el) {
+    var o = {};
+    for (var a of el.attributes) o[a.name.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = a.value;
+    return o;
+  }
+
+  if (window.customElements && !customElements.get("talkback-thread")) {
+    customElements.define("talkback-thread", class extends HTMLElement {
+      static get observedAttributes() {
+        return ["api", "thread", "title", "sort", "theme", "lang", "backend"];
+      }
+      connectedCallback() {
+        mount(this, attributes(this));
+      }
+      disconnectedCallback() {
+        if (this.__talkback) this.__talkback.destroy();
+      }
+      attributeChangedCallback() {
+        if (this.__talkback) this.__talkback.update(attributes(this));
+      }
+    });
+  }
+
+  window.Talkback = {
+    mount: mount,
+    // Timers and listeners the widgets hold right now (0 once all are destroyed), for leak tests.
+    live: () => (app ? app.liveResources() : 0)
   };
 
-  function fail(err) {
-    console.error("Talkback: comments could not be loaded.", err);
-    mountPoint.textContent = "Comments could not be loaded.";
+  function auto() {
+    var el = null;
+    try {
+      el = document.querySelector(defaults.target || "#talkback");
+    } catch (e) {
+      // An invalid selector is reported like a missing element below.
+    }
+    if (el) {
+      if (!el.__talkback) mount(el, {});
+    } else if (defaults.target) {
+      console.warn("Talkback: no element matches " + JSON.stringify(defaults.target) + "; comments are not shown.");
+    }
   }
-
-  // A dynamic import keeps this file a classic script that works on every page, while the glue
-  // wasm-bindgen emits for `--target web` is an ES module.
-  import(glueUrl)
-    .then(function (mod) {
-      return mod.default({ module_or_path: wasmUrl }).then(function () {
-        mod.mount(mountPoint, config);
-      });
-    })
-    .catch(fail);
+  // An async script may run before the parser reaches the element.
+  if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", auto);
+  else auto();
 })();

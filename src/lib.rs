@@ -12,20 +12,47 @@ pub mod thread;
 mod ui;
 
 #[cfg(target_arch = "wasm32")]
-pub use entry::mount;
+pub use entry::{Mounted, live_resources, mount};
 
 #[cfg(target_arch = "wasm32")]
 mod entry {
+    use std::any::Any;
+
     use wasm_bindgen::prelude::*;
 
-    /// Mounts the widget into `root` (a node inside the loader's shadow root) with the loader's config object.
+    /// One mounted widget; the loader keeps it and calls `unmount` when the page removes it.
     #[wasm_bindgen]
-    pub fn mount(root: web_sys::HtmlElement, config: JsValue) {
+    pub struct Mounted {
+        // Leptos's unmount handle: dropping it removes the view and disposes of its reactive
+        // owner, which runs every `on_cleanup` (timers, window listeners).
+        handle: Option<Box<dyn Any>>,
+    }
+
+    #[wasm_bindgen]
+    impl Mounted {
+        /// Removes the widget and everything it keeps running.
+        pub fn unmount(mut self) {
+            drop(self.handle.take());
+        }
+    }
+
+    /// Mounts the widget into `root` (a node inside the loader's shadow root) with the loader's
+    /// options object.
+    #[wasm_bindgen]
+    pub fn mount(root: web_sys::HtmlElement, config: JsValue) -> Mounted {
+        let host = crate::ui::events::Host::from_js(&config);
         let config = crate::config::Config::from_js(&config);
         let handle = leptos::mount::mount_to(root, move || {
-            crate::ui::app::App(crate::ui::app::AppProps { config })
+            crate::ui::app::App(crate::ui::app::AppProps { config, host })
         });
-        // The widget lives as long as the page; dropping the handle would unmount it at once.
-        handle.forget();
+        Mounted {
+            handle: Some(Box::new(handle)),
+        }
+    }
+
+    /// Timers and window listeners held by all mounted widgets (0 when none is mounted).
+    #[wasm_bindgen(js_name = liveResources)]
+    pub fn live_resources() -> u32 {
+        crate::ui::live::count()
     }
 }

@@ -9,6 +9,8 @@ use talkback_protocol::{CommentId, SortOrder};
 
 use super::comment::CommentView;
 use super::dom;
+use super::events::Host;
+use super::live;
 use super::fetch::{first_page, open_permalink};
 use super::form::CommentForm;
 use super::state::ThreadState;
@@ -30,10 +32,10 @@ const TICK: Duration = Duration::from_secs(30);
 
 /// The whole widget for one page.
 #[component]
-pub fn App(config: Config) -> impl IntoView {
+pub fn App(config: Config, host: Host) -> impl IntoView {
     let backend: Rc<dyn Backend> = crate::backend::connect(config.backend, &config.api);
     let no_key = config.key.clone().err();
-    let state = ThreadState::new(backend, config);
+    let state = ThreadState::new(backend, config, host);
     provide_context(state);
     let status = RwSignal::new(Status::Loading);
     let root = NodeRef::<leptos::html::Section>::new();
@@ -54,23 +56,32 @@ pub fn App(config: Config) -> impl IntoView {
             }
             match first_page(state).await {
                 Ok(()) => {
-                    status.set(Status::Ready);
+                    status.try_set(Status::Ready);
+                    // The view follows the status asynchronously: tell the page once the
+                    // thread is in the DOM.
+                    request_animation_frame(move || {
+                        let count = state.count.try_get_untracked().unwrap_or_default();
+                        state.emit(|h, key| h.ready(key, count));
+                    });
                     follow_hash(state);
                 }
-                Err(e) => status.set(Status::Failed(e.to_string())),
+                Err(e) => {
+                    state.emit(|h, _| h.error("load", &e));
+                    status.try_set(Status::Failed(e.to_string()));
+                }
             }
         });
     };
     load();
 
-    // The widget lives as long as the page, so the timer and listener are never removed.
-    let _ = set_interval_with_handle(
+    // Both stop when the widget is unmounted (`Talkback.mount(…).destroy()`).
+    live::interval(
         move || {
             state.now.try_set(dom::now_ms());
         },
         TICK,
     );
-    let _ = window_event_listener_untyped("hashchange", move |_| follow_hash(state));
+    live::window_listener("hashchange", move |_| follow_hash(state));
 
     view! {
         <section class="tb-root" part="root" aria-label="Comments" node_ref=root>

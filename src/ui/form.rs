@@ -162,6 +162,7 @@ pub fn CommentForm(
                     state.sources.update_value(|s| {
                         s.insert(id.clone(), source);
                     });
+                    state.emit(|h, key| h.posted(key, &saved));
                     let added = state.tree.try_update(|t| t.replace(&pending_id, saved));
                     // A retry whose first attempt was stored answers with the same comment: no
                     // second count.
@@ -181,6 +182,7 @@ pub fn CommentForm(
                     state.tree.update(|t| {
                         t.remove(&pending_id);
                     });
+                    state.emit(|h, _| h.error("post", &e));
                     error.try_set(Some(format!("Your comment wasn't posted. {e}")));
                 }
             }

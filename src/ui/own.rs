@@ -9,6 +9,7 @@ use talkback_protocol::{CommentId, validate};
 
 use super::compose::counter_view;
 use super::dom;
+use super::live;
 use super::state::ThreadState;
 use crate::thread::edit::{is_open, next_change_in, remaining_text};
 use crate::thread::time::parse_rfc3339;
@@ -58,7 +59,7 @@ impl OwnState {
         Effect::new(move |_| {
             if let Some(wait) = until.get().and_then(|u| next_change_in(u, clock.get())) {
                 let wait = u64::try_from(wait).unwrap_or(0);
-                set_timeout(
+                live::timeout(
                     move || {
                         clock.try_set(dom::now_ms());
                     },

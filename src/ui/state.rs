@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use talkback_protocol::{CommentId, Cursor, SortOrder};
 
 use super::dom;
+use super::events::Host;
 use crate::backend::Backend;
 use crate::config::Config;
 use crate::thread::prefs::{EMAIL_KEY, NAME_KEY, OLD_NAME_KEY, SORT_KEY, draft_key, initial_sort};
@@ -57,6 +58,8 @@ pub struct ThreadState {
     pub zone: StoredValue<Zone>,
     /// The widget's root element, for finding and scrolling to comments.
     pub root: StoredValue<Option<web_sys::Element>, LocalStorage>,
+    /// Where events for the page go.
+    pub host: StoredValue<Host, LocalStorage>,
     seq: StoredValue<u32>,
 }
 
@@ -67,7 +70,7 @@ fn zone() -> Zone {
 
 impl ThreadState {
     /// Fresh state for a page.
-    pub fn new(backend: Rc<dyn Backend>, config: Config) -> Self {
+    pub fn new(backend: Rc<dyn Backend>, config: Config, host: Host) -> Self {
         let name = dom::load(NAME_KEY)
             .or_else(|| dom::load(OLD_NAME_KEY))
             .unwrap_or_default();
@@ -93,6 +96,7 @@ impl ThreadState {
             now: RwSignal::new(dom::now_ms()),
             zone: StoredValue::new(zone()),
             root: StoredValue::new_local(None),
+            host: StoredValue::new_local(host),
             seq: StoredValue::new(0),
         }
     }
@@ -148,6 +152,14 @@ impl ThreadState {
                 });
             }
         });
+    }
+
+    /// Sends an event to the page, given the thread key (no event on a page without one).
+    pub fn emit(&self, send: impl FnOnce(&Host, &str)) {
+        // After an unmount the stored values are gone, and so is anyone to tell.
+        if let Some(key) = self.key() {
+            self.host.try_with_value(|h| send(h, &key));
+        }
     }
 
     /// Says something to screen readers.

@@ -32,10 +32,14 @@ pub fn votes_view(
             let mut next = Some(first);
             while let Some(v) = next {
                 next = match backend.vote(&id, v).await {
-                    Ok(r) => votes
-                        .try_update(|s| s.settle_ok(Tally::confirmed(&r)))
-                        .flatten(),
+                    Ok(r) => {
+                        state.emit(|h, key| h.voted(key, &r));
+                        votes
+                            .try_update(|s| s.settle_ok(Tally::confirmed(&r)))
+                            .flatten()
+                    }
                     Err(e) => {
+                        state.emit(|h, _| h.error("vote", &e));
                         votes.try_update(VoteState::settle_err);
                         error.try_set(Some(vote_failed(&e)));
                         None

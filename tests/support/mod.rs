@@ -109,6 +109,7 @@ impl Harness {
     /// Opens the demo article and waits until the widget has rendered the thread.
     pub async fn open_demo(&self) {
         self.client.goto(&format!("{}/", self.base)).await.expect("the demo page loads");
+        self.scroll_to_widget().await;
         self.wait_for_thread().await;
     }
 
@@ -117,6 +118,7 @@ impl Harness {
     pub async fn open(&self, path: &str) {
         let url = format!("{}{path}", self.base);
         self.client.goto(&url).await.unwrap_or_else(|e| panic!("{url} loads: {e}"));
+        self.scroll_to_widget().await;
         self.wait_js(
             "the widget has loaded its thread (a .tb-count header, no .tb-loading)",
             "return !!root && !!root.querySelector('.tb-count') && !root.querySelector('.tb-loading');",
@@ -128,6 +130,7 @@ impl Harness {
     /// Reloads the page and waits until the widget has rendered the thread again.
     pub async fn reload(&self) {
         self.client.refresh().await.expect("the page reloads");
+        self.scroll_to_widget().await;
         self.wait_for_thread().await;
     }
 
@@ -137,6 +140,11 @@ impl Harness {
         tokio::task::spawn_blocking(move || work(&Api::new_reader(&base)))
             .await
             .unwrap_or_else(|e| panic!("seeding through the API failed: {e}"))
+    }
+
+    /// Scrolls the widget's element into view: the loader fetches the app only when it is near.
+    pub async fn scroll_to_widget(&self) {
+        self.js("document.getElementById('talkback')?.scrollIntoView(); return null;", vec![]).await;
     }
 
     async fn wait_for_thread(&self) {

@@ -78,7 +78,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
 
     let loader_path = ws.root.join("loader").join("embed.js");
     let loader = read_text(&loader_path)?;
-    let embed = fill_loader(&loader, &bundle)
+    let embed = fill_loader(&strip_js(&loader), &bundle)
         .with_context(|| format!("while filling in {}", loader_path.display()))?;
     write(&ws.dist.join("embed.js"), embed.as_bytes())?;
 
@@ -105,6 +105,30 @@ fn fill_loader(loader: &str, bundle: &Bundle) -> Result<String> {
         out = out.replace(placeholder, name);
     }
     Ok(out)
+}
+
+/// Drops comments and indentation from the hand-written scripts site owners load on every page
+/// (budget: embed.js ≤ 2 KB gzip). Only whole-line `//` comments and `/* … */` blocks starting a
+/// line are removed, so strings and regular expressions are never touched.
+fn strip_js(source: &str) -> String {
+    let mut out = String::new();
+    let mut in_block = false;
+    for line in source.lines().map(str::trim) {
+        if in_block {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with("/*") {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Copies `src` into `dir` as `<stem>-<hash>.<ext>` and returns that name.
@@ -247,6 +271,25 @@ mod tests {
         let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into(), css: "c.css".into() };
         let err = fill_loader("'__TB_GLUE__' '__TB_WASM__'", &bundle).unwrap_err();
         assert!(err.to_string().contains("__TB_CSS__"), "{err}");
+    }
+
+    #[test]
+    fn stripping_keeps_code_and_drops_comments() {
+        let js = "/*! header\n * more\n */\n(function () {\n  // why\n  var u = \"http://x\"; // kept\n\n})();\n";
+        assert_eq!(strip_js(js), "(function () {\nvar u = \"http://x\"; // kept\n})();\n");
+    }
+
+    #[test]
+    fn the_loader_fits_its_2_kb_gzip_budget() {
+        let loader = Path::new(env!("CARGO_MANIFEST_DIR")).join("../loader/embed.js");
+        let bundle = Bundle {
+            glue: "talkback-0123456789.js".into(),
+            wasm: "talkback_bg-0123456789.wasm".into(),
+            css: "talkback-0123456789.css".into(),
+        };
+        let js = fill_loader(&strip_js(&fs::read_to_string(loader).unwrap()), &bundle).unwrap();
+        let size = gzip_len(js.as_bytes()).unwrap();
+        assert!(size <= 2048, "embed.js is {size} bytes gzip, over its 2048-byte budget");
     }
 
     #[test]
