@@ -1,6 +1,6 @@
 //! The native Talkback protocol v1.
 
-use talkback_protocol::limits::{PAGE_LIMIT_DEFAULT, REPLIES_LIMIT_DEFAULT};
+use talkback_protocol::limits::REPLIES_LIMIT_DEFAULT;
 use talkback_protocol::{CommentId, Cursor, SortOrder, routes};
 
 /// Percent-encodes a query value (everything but RFC 3986 unreserved characters).
@@ -21,10 +21,15 @@ pub fn api_base(api: &str) -> String {
     api.trim().trim_end_matches('/').to_owned()
 }
 
+/// Top-level comments asked for per thread page: what a first screen needs, not the protocol's maximum.
+pub const FIRST_PAGE_COMMENTS: u32 = 20;
+/// Direct replies asked for under each comment of a thread page; the rest wait behind "Show N more replies".
+pub const FIRST_PAGE_REPLIES: u32 = 5;
+
 /// `GET` URL of a thread page.
 pub fn thread_url(api: &str, key: &str, sort: SortOrder, cursor: Option<&Cursor>) -> String {
     let mut url = format!(
-        "{}{}?key={}&sort={}&limit={PAGE_LIMIT_DEFAULT}&replies={REPLIES_LIMIT_DEFAULT}",
+        "{}{}?key={}&sort={}&limit={FIRST_PAGE_COMMENTS}&replies={FIRST_PAGE_REPLIES}",
         api_base(api),
         routes::THREAD,
         encode_component(key),
@@ -51,7 +56,7 @@ pub fn replies_url(api: &str, id: &CommentId, sort: SortOrder, cursor: &Cursor) 
 /// `GET` URL of a comment's permalink context.
 pub fn context_url(api: &str, id: &CommentId, sort: SortOrder) -> String {
     format!(
-        "{}{}?sort={}&replies={REPLIES_LIMIT_DEFAULT}",
+        "{}{}?sort={}&replies={FIRST_PAGE_REPLIES}",
         api_base(api),
         routes::with_id(routes::CONTEXT, id.as_str()),
         sort.as_str()
@@ -288,7 +293,7 @@ mod tests {
         );
         assert_eq!(
             url,
-            "http://127.0.0.1:8080/api/v1/thread?key=https%3A%2F%2Fa.example%2Fp%3Fid%3D7%26x%3D1%20%23&sort=best&limit=50&replies=50"
+            "http://127.0.0.1:8080/api/v1/thread?key=https%3A%2F%2Fa.example%2Fp%3Fid%3D7%26x%3D1%20%23&sort=best&limit=20&replies=5"
         );
         let next = thread_url(
             "http://h",
@@ -319,7 +324,7 @@ mod tests {
         );
         assert_eq!(
             context_url("https://c.example/", &id, SortOrder::Best),
-            "https://c.example/api/v1/comments/c_12/context?sort=best&replies=50"
+            "https://c.example/api/v1/comments/c_12/context?sort=best&replies=5"
         );
     }
 }

@@ -298,15 +298,23 @@ impl Harness {
         .await;
     }
 
-    /// The demo thread as the API sends it to an anonymous reader (fetched by the page itself).
+    /// The demo thread's first page as the widget asks for it, sent to an anonymous reader (fetched by the page itself).
     pub async fn api_thread(&self) -> Json {
         let script = "const done = arguments[arguments.length - 1];
-            fetch('/api/v1/thread?key=' + encodeURIComponent(arguments[0]))
+            fetch('/api/v1/thread?key=' + encodeURIComponent(arguments[0])
+                  + '&limit=' + arguments[1] + '&replies=' + arguments[2])
                 .then(r => r.ok ? r.json() : r.text().then(t => ({ http_error: r.status, body: t })))
                 .then(done, e => done({ fetch_error: String(e) }));";
         let page = self
             .client
-            .execute_async(script, vec![json!(DEMO_KEY)])
+            .execute_async(
+                script,
+                vec![
+                    json!(DEMO_KEY),
+                    json!(talkback::backend::talkback::FIRST_PAGE_COMMENTS),
+                    json!(talkback::backend::talkback::FIRST_PAGE_REPLIES),
+                ],
+            )
             .await
             .expect("the thread request runs in the page");
         assert!(page.get("comments").is_some(), "thread API answered {page}");
