@@ -194,15 +194,15 @@ fn to_comment(
     let id = id_of(c.object_id.ok_or(BackendError::Malformed("a comment id"))?)?;
     let author = name_of(c.nick.as_deref());
     let likes = c.like.filter(|l| l.is_finite() && *l > 0.0).unwrap_or(0.0) as u64;
-    // The avatar URL ends in a hash of the author's email or name: a stable seed without the URL.
-    let seed = c
+    // The avatar URL ends in a hash of the author's email, the same for everyone who left it out:
+    // with the name it tells readers apart without keeping the URL.
+    let hash = c
         .avatar
         .as_deref()
         .and_then(|a| a.rsplit('/').next())
         .map(|s| s.split(['?', '#']).next().unwrap_or(s))
-        .filter(|s| s.len() >= 8 && s.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_owned)
-        .unwrap_or_else(|| seed_from(author.as_deref().unwrap_or("")));
+        .unwrap_or("");
+    let seed = seed_from(&format!("{}|{hash}", author.as_deref().unwrap_or("")));
     let time = c
         .time
         .filter(|t| t.is_finite() && t.abs() < 1e15)
@@ -351,9 +351,16 @@ pub fn vote_result(
             message: None,
         });
     }
-    let c: WalineComment =
-        serde_json::from_value(data).map_err(|_| BackendError::Malformed("the vote count"))?;
-    let likes = c.like.filter(|l| l.is_finite() && *l > 0.0).unwrap_or(0.0) as u64;
+    // The answer is the stored row (with `id`, not `objectId`): only its count matters here.
+    let like = data
+        .get("like")
+        .and_then(serde_json::Value::as_f64)
+        .ok_or(BackendError::Malformed("the vote count"))?;
+    let likes = if like.is_finite() && like > 0.0 {
+        like as u64
+    } else {
+        0
+    };
     Ok(VoteResult {
         comment_id: id.clone(),
         score: i64::try_from(likes).unwrap_or(i64::MAX),

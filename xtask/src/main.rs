@@ -3,6 +3,7 @@
 mod build;
 mod conformance;
 mod demo;
+mod peers;
 mod screenshot;
 mod test;
 mod tools;
@@ -19,7 +20,8 @@ commands:
   demo         build, then serve the demo article with seeded comments on http://127.0.0.1:8080/
   test         install what is missing, build, then run every test (unit, API, browser)
   screenshot   build, then write docs/screenshot-desktop.png and docs/screenshot-mobile.png
-  conformance  run the protocol conformance suite against --base-url URL, or against our server";
+  conformance  run the protocol conformance suite against --base-url URL, or against our server
+  peers        install Isso and Waline if missing, then serve the demo pages for both on :8080";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&ws),
         Some("screenshot") => screenshot::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("conformance") => conformance::run(&ws),
+        Some("peers") => peers::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

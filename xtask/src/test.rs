@@ -1,19 +1,23 @@
 //! `cargo xtask test`: everything CI runs, from a machine that has only rustup.
 
-use crate::{Workspace, build, describe, tools};
+use crate::{Workspace, build, describe, peers, tools};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
 /// Installs what is missing, builds the bundle and the server, then runs the whole test suite.
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
     tools::ensure_browser()?;
+    // The real Isso and Waline the adapter tests run against (installed once, then reused).
+    let peers = peers::ensure(ws)?;
     build::run(ws)?;
     let server = ws.build_server()?;
 
     let mut cmd = ws.cargo();
     cmd.args(["test", "--workspace"])
         .env("TALKBACK_DIST", &ws.dist)
-        .env("TALKBACK_SERVER_BIN", &server);
+        .env("TALKBACK_SERVER_BIN", &server)
+        .env("TALKBACK_ISSO_BIN", &peers.isso)
+        .env("TALKBACK_WALINE_DIR", &peers.waline);
     println!("xtask: $ {}", describe(&cmd));
     let status = cmd.status().with_context(|| format!("could not start `{}`", describe(&cmd)))?;
     if !status.success() {

@@ -67,7 +67,7 @@ pub fn ensure_browser() -> Result<()> {
 }
 
 /// `apt-get update && apt-get install -y <packages>`, through sudo unless we are root.
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub fn apt_install(packages: &[&str]) -> Result<()> {
     let as_root = is_root();
     if !as_root && which("sudo").is_none() {
         bail!(

@@ -21,7 +21,7 @@ const BLANK: &str = r#"{"errno":1001,"errmsg":{"comment":"comment can not be bla
 const UNAUTHORIZED: &str = r#"{"errno":401,"errmsg":"Unauthorized"}"#;
 const BAD_PARAMS: &str = r#"{"errno":400,"errmsg":"Incorrect parameter format"}"#;
 const NOT_FOUND: &str = r#"{"errno":404,"errmsg":"url `/api/nope` not found."}"#;
-const LIKED: &str = r#"{"errno":0,"errmsg":"","data":{"id":1,"user_id":null,"comment":"<p>Hello</p>\n","link":"","nick":"Ann","rid":null,"pid":null,"sticky":null,"status":"approved","like":4,"url":"/a","objectId":1,"time":1795657066000}}"#;
+const LIKED: &str = r#"{"errno":0,"errmsg":"","data":{"id":1,"user_id":null,"comment":"<p>Hello <strong>world</strong></p>\n","link":"","nick":"Ann","rid":null,"pid":null,"sticky":null,"status":"approved","like":1,"url":"/a","browser":"","os":"","avatar":"https://seccdn.libravatar.org/avatar/d41d8cd98f00b204e9800998ecf8427e","orig":"Hello **world**","time":1795657066000}}"#;
 const LIKE_UNKNOWN: &str = r#"{"errno":0,"errmsg":"","data":""}"#;
 
 fn id(s: &str) -> CommentId {
@@ -61,7 +61,10 @@ fn a_page_becomes_a_tree_with_replies_under_the_comment_they_answer() {
     assert_eq!((first.score, first.upvotes, first.downvotes), (3, 3, 0));
     assert_eq!(first.reply_count, 2);
     assert_eq!(first.created_at, "2026-11-26T01:37:46Z");
-    assert_eq!(first.avatar_seed, "d41d8cd98f00b204e9800998ecf8427e");
+    assert_ne!(
+        first.avatar_seed, page.comments[1].avatar_seed,
+        "readers without an email still get their own picture"
+    );
     assert_eq!(
         page.comments[2].author, None,
         "a reply without a name is a guest"
@@ -191,8 +194,12 @@ fn likes_count_and_unknown_ids_are_not_found() {
     let ok = vote_result(&id("1"), Vote::Up, 200, LIKED).unwrap();
     assert_eq!(
         (ok.score, ok.upvotes, ok.downvotes, ok.my_vote),
-        (4, 4, 0, Vote::Up)
+        (1, 1, 0, Vote::Up)
     );
+    assert!(matches!(
+        vote_result(&id("1"), Vote::Up, 200, r#"{"errno":0,"errmsg":"","data":{"id":1}}"#),
+        Err(BackendError::Malformed(_))
+    ));
     let unknown = vote_result(&id("999"), Vote::Up, 200, LIKE_UNKNOWN).unwrap_err();
     assert_eq!(
         unknown.to_string(),
