@@ -3,7 +3,8 @@
  *   <div id="talkback"></div>
  *   <script src="https://comments.example.com/embed.js" data-api="https://comments.example.com" async></script>
  *
- * The script's data-* attributes (api, thread, title, sort, theme, lang, loading, root-margin, …)
+ * The script's data-* attributes (api, thread, title, sort, theme, lang, loading, root-margin,
+ * backend, …)
  * are the defaults of every widget on the page. It mounts one into `data-target` (default
  * "#talkback") when that exists, defines <talkback-thread api="…" thread="…">, and offers
  * `Talkback.mount(element, options)` → { update(options), destroy() } for single-page apps.
@@ -132,10 +133,13 @@
     return (el.__talkback = handle);
   }
 
-  // An element's attributes as options: root-margin="…" → rootMargin.
+  // An element's attributes as options: root-margin="…" → rootMargin. A data- prefix is dropped,
+  // for data-title (a plain title attribute would be a tooltip over the whole thread).
   function attributes(el) {
     var o = {};
-    for (var a of el.attributes) o[a.name.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = a.value;
+    for (var a of el.attributes) {
+      o[a.name.replace(/^data-/, "").replace(/-(\w)/g, (_, c) => c.toUpperCase())] = a.value;
+    }
     return o;
   }
 

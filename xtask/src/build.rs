@@ -1,6 +1,7 @@
 //! `cargo xtask build`: compiles the widget to wasm and assembles `dist/`.
 //!
-//! dist/ layout: `embed.js` (stable name, the only URL site owners write), content-hashed
+//! dist/ layout: `embed.js` (stable name, the only URL site owners write; `count.js` beside it
+//! for listing pages), content-hashed
 //! `talkback-<h>.js`, `talkback_bg-<h>.wasm`, `talkback-<h>.css` (cacheable forever), and the demo
 //! page `index.html` with its `demo/` assets.
 
@@ -81,6 +82,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
     let embed = fill_loader(&strip_js(&loader), &bundle)
         .with_context(|| format!("while filling in {}", loader_path.display()))?;
     write(&ws.dist.join("embed.js"), embed.as_bytes())?;
+    write(&ws.dist.join("count.js"), crate::counts::script(&ws.root)?.as_bytes())?;
 
     copy_file(&ws.root.join("index.html"), &ws.dist.join("index.html"))?;
     let demo_assets = ws.root.join("demo");
@@ -88,7 +90,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
         copy_dir(&demo_assets, &ws.dist.join("demo"))?;
     }
 
-    let widget = ["embed.js", &bundle.glue, &bundle.wasm, &bundle.css].map(|n| ws.dist.join(n));
+    let widget = ["embed.js", "count.js", &bundle.glue, &bundle.wasm, &bundle.css].map(|n| ws.dist.join(n));
     print_sizes(&ws.dist, &widget)
 }
 
@@ -110,7 +112,7 @@ fn fill_loader(loader: &str, bundle: &Bundle) -> Result<String> {
 /// Drops comments and indentation from the hand-written scripts site owners load on every page
 /// (budget: embed.js ≤ 2 KB gzip). Only whole-line `//` comments and `/* … */` blocks starting a
 /// line are removed, so strings and regular expressions are never touched.
-fn strip_js(source: &str) -> String {
+pub fn strip_js(source: &str) -> String {
     let mut out = String::new();
     let mut in_block = false;
     for line in source.lines().map(str::trim) {
@@ -145,7 +147,7 @@ fn short_hash(bytes: &[u8]) -> String {
     hex[..HASH_LEN].to_owned()
 }
 
-fn gzip_len(bytes: &[u8]) -> Result<usize> {
+pub fn gzip_len(bytes: &[u8]) -> Result<usize> {
     let mut enc = GzEncoder::new(Vec::new(), Compression::best());
     enc.write_all(bytes)?;
     Ok(enc.finish()?.len())

@@ -2,6 +2,7 @@
 
 mod build;
 mod conformance;
+mod counts;
 mod demo;
 mod peers;
 mod screenshot;
