@@ -1,6 +1,7 @@
 //! Comment markdown to safe HTML, done once when a comment is written.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
@@ -42,8 +43,11 @@ pub fn render_markdown(source: &str) -> String {
     });
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, events);
-    sanitizer().clean(&unsafe_html).to_string()
+    SANITIZER.clean(&unsafe_html).to_string()
 }
+
+/// Built once: the policy never changes, and building it per comment dominated bulk imports.
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(sanitizer);
 
 fn sanitizer() -> Builder<'static> {
     let mut b = Builder::empty();

@@ -29,7 +29,7 @@ pub struct ImportSummary {
     pub skipped: BTreeMap<&'static str, u64>,
     /// The first skipped entries, with where they are.
     pub skipped_examples: Vec<Skipped>,
-    /// Replies attached to parents that came after them in the input.
+    /// Replies attached in the final pass: their parent (or an ancestor) came after them in the input.
     pub linked_late: u64,
     /// Comments whose parent is not in the input, kept as top-level comments.
     pub orphans: u64,
@@ -89,7 +89,7 @@ impl fmt::Display for ImportSummary {
         if self.linked_late > 0 {
             writeln!(
                 f,
-                "             {} replies linked to parents that came later in the file",
+                "             {} replies attached in a final pass (their parent, or its parent, came later in the file)",
                 self.linked_late
             )?;
         }
