@@ -110,3 +110,62 @@ pub async fn run(command: Command) -> Result<(), TransferError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_without_a_subcommand_still_serve() {
+        let cli =
+            Cli::try_parse_from(["talkback-server", "--db", "x.db", "--listen", "127.0.0.1:0"])
+                .expect("serve flags");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.db, PathBuf::from("x.db"));
+        assert_eq!(cli.serve.listen, "127.0.0.1:0");
+    }
+
+    #[test]
+    fn import_takes_its_own_flags() {
+        let cli = Cli::try_parse_from([
+            "talkback-server",
+            "import",
+            "--from",
+            "disqus",
+            "export.xml",
+            "--db",
+            "site.db",
+            "--map-url",
+            "http://a.example=https://b.example",
+        ])
+        .expect("import flags");
+        let Some(Command::Import {
+            from,
+            file,
+            db,
+            map_url,
+            ..
+        }) = cli.command
+        else {
+            panic!("not an import: {cli:?}");
+        };
+        assert_eq!(
+            (from, file, db),
+            (Format::Disqus, "export.xml".into(), "site.db".into())
+        );
+        assert_eq!(
+            map_url.first().map(|m| m.to.as_str()),
+            Some("https://b.example")
+        );
+    }
+
+    #[test]
+    fn serve_flags_before_a_subcommand_are_refused() {
+        let err = Cli::try_parse_from(["talkback-server", "--db", "x.db", "export", "out.jsonl"])
+            .expect_err("ambiguous");
+        assert!(err.to_string().contains("cannot be used with"), "{err}");
+        let err = Cli::try_parse_from(["talkback-server", "import", "--from", "mysql", "f"])
+            .expect_err("unknown format");
+        assert!(err.to_string().contains("disqus"), "{err}");
+    }
+}

@@ -26,11 +26,15 @@ impl Progress {
     pub fn new(label: &'static str, total: u64, bytes: bool, quiet: bool) -> Self {
         let now = Instant::now();
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            let template = if bytes {
-                "{prefix} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left) {msg}"
-            } else {
-                "{prefix} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left) {msg}"
+            let length = (total > 0).then_some(total);
+            let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
+            let template = match (bytes, length.is_some()) {
+                (true, true) => {
+                    "{prefix} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left) {msg}"
+                }
+                (false, true) => "{prefix} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left) {msg}",
+                // Nothing to measure against (an export): a spinner with counts.
+                (_, false) => "{prefix} {spinner} {pos} threads, {msg} ({elapsed})",
             };
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style.progress_chars("=> "));
