@@ -739,7 +739,8 @@ mod tests {
             let conn = Connection::open(&path).expect("open");
             conn.execute_batch(MIGRATIONS[0]).expect("schema 1");
             conn.execute_batch(MIGRATIONS[1]).expect("schema 2");
-            conn.pragma_update(None, "user_version", 2).expect("version");
+            conn.pragma_update(None, "user_version", 2)
+                .expect("version");
         }
         let store = SqliteStore::open(&path).expect("upgrade");
         let batch = |id: &str| ImportBatch {
