@@ -62,6 +62,12 @@ impl Harness {
     /// The server serves the built bundle together with the test pages in `tests/pages/`, so
     /// `/thread.html` and friends sit next to the demo article.
     pub async fn start_with(server_args: &[&str]) -> Harness {
+        Harness::start_after(server_args, |_| {}).await
+    }
+
+    /// Like [`Harness::start_with`], first running `prepare` with the database path the server
+    /// will use (not created yet), e.g. to import an export into it.
+    pub async fn start_after(server_args: &[&str], prepare: impl FnOnce(&Path)) -> Harness {
         let dist = env_path("TALKBACK_DIST");
         let server_bin = env_path("TALKBACK_SERVER_BIN");
         let permit = Permit::acquire();
@@ -70,7 +76,9 @@ impl Harness {
         copy_dir(&dist, &site);
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages"), &site);
 
-        let server = Server::start(&server_bin, &tmp.path().join("talkback.db"), &site, server_args)
+        let db = tmp.path().join("talkback.db");
+        prepare(&db);
+        let server = Server::start(&server_bin, &db, &site, server_args)
             .unwrap_or_else(|e| panic!("{e}; run `cargo xtask test`"));
         let base = server.url.clone();
         let driver_port = free_port();
