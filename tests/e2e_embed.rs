@@ -46,11 +46,23 @@ async fn host_page_restyles_the_widget_through_custom_properties_parts_and_its_f
             vec![],
         )
         .await;
-    assert_eq!(got["accent"], "rgb(170, 0, 40)", "--talkback-accent paints the post button: {got}");
+    assert_eq!(
+        got["accent"], "rgb(170, 0, 40)",
+        "--talkback-accent paints the post button: {got}"
+    );
     assert_eq!(got["radius"], "0px", "--talkback-radius: {got}");
-    assert_eq!(got["outline"], "rgb(0, 120, 0) dashed", "::part(comment): {got}");
+    assert_eq!(
+        got["outline"], "rgb(0, 120, 0) dashed",
+        "::part(comment): {got}"
+    );
     assert_eq!(got["author"], "rgb(0, 0, 160)", "::part(author): {got}");
-    assert!(got["font"].as_str().unwrap_or_default().contains("Courier New"), "host font inherited: {got}");
+    assert!(
+        got["font"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Courier New"),
+        "host font inherited: {got}"
+    );
     assert_eq!(got["size"], "18px", "host font size inherited: {got}");
 }
 
@@ -59,15 +71,38 @@ async fn auto_theme_follows_the_readers_colour_scheme_live_and_data_theme_pins_o
     let h = Harness::start().await;
     cdp::prefer_color_scheme(&h.client, "light").await;
     h.open("/themed.html").await;
-    h.wait_js_eq("auto is light for a light preference", ROOT_COLORS, vec![], colors(LIGHT)).await;
+    h.wait_js_eq(
+        "auto is light for a light preference",
+        ROOT_COLORS,
+        vec![],
+        colors(LIGHT),
+    )
+    .await;
     // Changing the preference while the page is open restyles the widget without a reload.
     cdp::prefer_color_scheme(&h.client, "dark").await;
-    h.wait_js_eq("auto turns dark when the reader switches", ROOT_COLORS, vec![], colors(DARK)).await;
+    h.wait_js_eq(
+        "auto turns dark when the reader switches",
+        ROOT_COLORS,
+        vec![],
+        colors(DARK),
+    )
+    .await;
 
     h.open("/dark.html").await;
     cdp::prefer_color_scheme(&h.client, "light").await;
-    h.wait_js_eq("data-theme=dark stays dark for a light preference", ROOT_COLORS, vec![], colors(DARK)).await;
-    let scheme = h.js("return getComputedStyle(root.querySelector('.tb-root')).colorScheme;", vec![]).await;
+    h.wait_js_eq(
+        "data-theme=dark stays dark for a light preference",
+        ROOT_COLORS,
+        vec![],
+        colors(DARK),
+    )
+    .await;
+    let scheme = h
+        .js(
+            "return getComputedStyle(root.querySelector('.tb-root')).colorScheme;",
+            vec![],
+        )
+        .await;
     assert_eq!(scheme, "dark", "native controls are drawn dark too");
 }
 
@@ -94,16 +129,38 @@ async fn hostile_css_under_a_strict_csp_neither_breaks_the_widget_nor_causes_vio
             vec![],
         )
         .await;
-    assert_eq!(looks["pageSize"], "0px", "the hostile stylesheet applies: {looks}");
-    assert_eq!(looks["host"], "block", "div {{ display: flex !important }} does not reach the host: {looks}");
-    assert!(looks["count"].as_f64().unwrap_or(0.0) >= 13.0, "readable header: {looks}");
-    assert!(looks["body"].as_f64().unwrap_or(0.0) >= 13.0, "readable comments: {looks}");
-    assert_ne!(looks["post"], "none", "button {{ display: none }} does not hide ours: {looks}");
-    assert!(looks["height"].as_f64().unwrap_or(0.0) > 300.0, "the thread takes room: {looks}");
+    assert_eq!(
+        looks["pageSize"], "0px",
+        "the hostile stylesheet applies: {looks}"
+    );
+    assert_eq!(
+        looks["host"], "block",
+        "div {{ display: flex !important }} does not reach the host: {looks}"
+    );
+    assert!(
+        looks["count"].as_f64().unwrap_or(0.0) >= 13.0,
+        "readable header: {looks}"
+    );
+    assert!(
+        looks["body"].as_f64().unwrap_or(0.0) >= 13.0,
+        "readable comments: {looks}"
+    );
+    assert_ne!(
+        looks["post"], "none",
+        "button {{ display: none }} does not hide ours: {looks}"
+    );
+    assert!(
+        looks["height"].as_f64().unwrap_or(0.0) > 300.0,
+        "the thread takes room: {looks}"
+    );
 
     // It works: a vote and a post.
     let id = h.comment_id("article.tb-comment:not(.tb-deleted)").await;
-    h.own(&id, "button.tb-up").await.click().await.expect("click up");
+    h.own(&id, "button.tb-up")
+        .await
+        .click()
+        .await
+        .expect("click up");
     h.wait_js_eq(
         "the up vote is pressed",
         "return root.getElementById('comment-' + arguments[0]).querySelector('button.tb-up').getAttribute('aria-pressed');",
@@ -112,16 +169,33 @@ async fn hostile_css_under_a_strict_csp_neither_breaks_the_widget_nor_causes_vio
     )
     .await;
     let body = "Posted from a page that hides every button.";
-    h.top_form("textarea[name=body]").await.send_keys(body).await.expect("type a comment");
-    h.top_form("button[type=submit]").await.click().await.expect("post");
+    h.top_form("textarea[name=body]")
+        .await
+        .send_keys(body)
+        .await
+        .expect("type a comment");
+    h.top_form("button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("post");
     let shown = h.comment_with(body).await;
     assert_eq!(shown.depth, 0);
     h.wait_requests("/api/v1/comments", 1).await;
 
     let violations = h.js("return window.__cspViolations;", vec![]).await;
-    assert_eq!(violations, json!([]), "no CSP violation while loading, voting and posting");
+    assert_eq!(
+        violations,
+        json!([]),
+        "no CSP violation while loading, voting and posting"
+    );
     // The policy is really enforced: an inline style is refused and reported.
     h.js("const s = document.createElement('style'); s.textContent = 'p {}'; document.head.append(s); return null;", vec![])
         .await;
-    h.wait_js("the watch reports a blocked inline style", "return window.__cspViolations.length === 1;", vec![]).await;
+    h.wait_js(
+        "the watch reports a blocked inline style",
+        "return window.__cspViolations.length === 1;",
+        vec![],
+    )
+    .await;
 }

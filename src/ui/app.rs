@@ -7,12 +7,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use talkback_protocol::{CommentId, SortOrder};
 
-use super::comment::CommentView;
 use super::dom;
 use super::events::Host;
-use super::live;
 use super::fetch::{first_page, open_permalink};
 use super::form::CommentForm;
+use super::item::comment_item;
+use super::keys;
+use super::live;
 use super::state::ThreadState;
 use crate::backend::Backend;
 use crate::config::Config;
@@ -84,13 +85,22 @@ pub fn App(config: Config, host: Host) -> impl IntoView {
     live::window_listener("hashchange", move |_| follow_hash(state));
 
     view! {
-        <section class="tb-root" part="root" aria-label="Comments" node_ref=root>
+        // Named by its header ("42 comments") once loaded, so it differs from the "Comments"
+        // region a host page typically wraps it in (landmarks need distinct names).
+        <section class="tb-root" part="root" node_ref=root
+            aria-label=move || (status.get() != Status::Ready).then_some("Comments")
+            aria-labelledby=move || (status.get() == Status::Ready).then_some("tb-count")
+            on:keydown=move |ev| {
+                if let Some(Some(el)) = state.root.try_get_value() {
+                    keys::on_keydown(&ev, &el);
+                }
+            }>
             {move || match status.get() {
                 Status::Loading => skeleton(true).into_any(),
                 Status::Failed(msg) => {
                     let load = load.clone();
                     view! {
-                        <div class="tb-error tb-load-error" part="error" role="alert">
+                        <div class="tb-error tb-load-error" part="error" role="alert" aria-live="polite">
                             <p>{msg}</p>
                             <button type="button" class="tb-button tb-retry" part="button" on:click=move |_| load()>"Retry"</button>
                         </div>
@@ -165,20 +175,20 @@ fn thread_view() -> impl IntoView {
                     <p>"No comments yet. Start the conversation."</p>
                 </div>
             })}
-            <div class="tb-thread">
+            <ul class="tb-thread tb-list">
                 <For
                     each=roots
                     key=|c: &CommentId| c.clone()
-                    children=move |id: CommentId| view! { <CommentView id=id depth=0/> }
+                    children=move |id: CommentId| comment_item(id, 0, None)
                 />
-            </div>
+            </ul>
             <LoadMore/>
         }
         .into_any()
     };
     view! {
         <div class="tb-header" part="header">
-            <h2 class="tb-count" part="count">{move || count_text(state.count.get())}</h2>
+            <h2 class="tb-count" id="tb-count" part="count">{move || count_text(state.count.get())}</h2>
             // Nothing to order in an empty thread.
             {move || has_comments.get().then(|| view! { <SortMenu/> })}
         </div>
@@ -190,6 +200,7 @@ fn thread_view() -> impl IntoView {
 /// A deep subthread opened by "Continue this thread", with the way back.
 fn focused_view(focus: CommentId) -> impl IntoView {
     let state = ThreadState::get();
+    let parent = state.tree.with_untracked(|t| t.parent(&focus).cloned());
     let back = {
         let focus = focus.clone();
         move |_| {
@@ -202,9 +213,9 @@ fn focused_view(focus: CommentId) -> impl IntoView {
         <button type="button" class="tb-button tb-button-quiet tb-back" on:click=back>
             "← Back to the full thread"
         </button>
-        <div class="tb-thread tb-thread-focused">
-            <CommentView id=focus depth=0/>
-        </div>
+        <ul class="tb-thread tb-list tb-thread-focused">
+            {comment_item(focus, 0, parent)}
+        </ul>
     }
 }
 
@@ -298,6 +309,6 @@ fn LoadMore() -> impl IntoView {
                 {move || if loading.get() { "Loading…" } else { "Load more comments" }}
             </button>
         })}
-        {move || error.get().map(|m| view! { <p class="tb-error" role="alert">{m}</p> })}
+        {move || error.get().map(|m| view! { <p class="tb-error" role="alert" aria-live="polite">{m}</p> })}
     }
 }

@@ -66,14 +66,16 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
             }
             if let Some(text) = sending_text.clone() {
                 // The server has not rendered it yet: show the raw text as text, never as markup.
-                return view! { <div class="tb-body tb-body-plain" part="body">{text}</div> }.into_any();
+                return view! { <div class="tb-body tb-body-plain" part="body">{text}</div> }
+                    .into_any();
             }
             if own.mode.get() == Own::Editing {
                 return edit_form(id.clone(), own).into_any();
             }
             let html =
                 comment.with(|c| c.as_ref().map(|c| c.body_html.clone()).unwrap_or_default());
-            view! { <div class="tb-body" part="body" node_ref=body_ref inner_html=html></div> }.into_any()
+            view! { <div class="tb-body" part="body" node_ref=body_ref inner_html=html></div> }
+                .into_any()
         }
     };
 
@@ -91,6 +93,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
         .map(|name| view! { <span class="tb-reply-to">"replying to "<span class="tb-reply-to-name">{name}</span></span> });
 
     let replying = RwSignal::new(false);
+    let article_ref = NodeRef::<html::Article>::new();
     let reply_button = NodeRef::<html::Button>::new();
     let close_reply = Callback::new(move |_: ()| {
         replying.set(false);
@@ -106,7 +109,12 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                     <CommentForm
                         parent=Some(id.clone())
                         replying_to=author.get_untracked()
-                        on_posted=Callback::new(move |_: ()| replying.set(false))
+                        on_posted=Callback::new(move |_: ()| {
+                            replying.set(false);
+                            if let Some(a) = article_ref.get_untracked() {
+                                dom::focus_quietly(&a);
+                            }
+                        })
                         on_cancel=close_reply
                     />
                 }
@@ -176,6 +184,8 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
             class:tb-highlight=move || highlighted.get()
             id=format!("comment-{id}")
             data-depth=depth.to_string()
+            node_ref=article_ref
+            aria-keyshortcuts=super::keys::SHORTCUTS
             aria-busy=is_pending.then_some("true")
         >
             <div class="tb-comment-main">
@@ -204,7 +214,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                     </header>
                     {move || (!collapsed.get()).then(body.clone())}
                     {actions}
-                    {move || own.error.get().map(|m| view! { <p class="tb-error" role="alert">{m}</p> })}
+                    {move || own.error.get().map(|m| view! { <p class="tb-error" role="alert" aria-live="polite">{m}</p> })}
                     {reply_form}
                 </div>
             </div>

@@ -141,7 +141,7 @@ pub fn Composer(
                 Preview::Empty => view! { <div class="tb-preview tb-preview-empty">"Nothing to preview yet."</div> }.into_any(),
                 Preview::Loading => view! { <div class="tb-preview tb-preview-loading" aria-busy="true">"Loading preview…"</div> }.into_any(),
                 Preview::Ready(html) => view! { <div class="tb-preview" inner_html=html></div> }.into_any(),
-                Preview::Failed(m) => view! { <p class="tb-error" role="alert">{m}</p> }.into_any(),
+                Preview::Failed(m) => view! { <p class="tb-error" role="alert" aria-live="polite">{m}</p> }.into_any(),
             })}
         </div>
         {counter_view(body)}
@@ -177,6 +177,7 @@ pub fn FormatHelp() -> impl IntoView {
                 }).collect_view()}
             </dl>
             <p class="tb-help-note">"Leave an empty line between paragraphs. HTML is shown as typed."</p>
+            <p class="tb-help-note">"In the thread, J and K move to the next and previous comment, P to the one it answers."</p>
         </details>
     }
 }

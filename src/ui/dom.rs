@@ -66,15 +66,30 @@ pub fn reveal(root: &web_sys::Element, id: &CommentId) -> bool {
     let Some(el) = article(root, id) else {
         return false;
     };
+    focus_comment(&el);
+    true
+}
+
+/// Scrolls a comment's article to the middle of the screen and focuses it.
+pub fn focus_comment(el: &web_sys::HtmlElement) {
+    center(el);
+    focus_quietly(el);
+}
+
+/// Scrolls an element to the middle of the screen.
+pub fn center(el: &web_sys::Element) {
     let options = web_sys::ScrollIntoViewOptions::new();
     options.set_block(web_sys::ScrollLogicalPosition::Center);
     el.scroll_into_view_with_scroll_into_view_options(&options);
+}
+
+/// Focuses a comment's article where it is, without scrolling.
+pub fn focus_quietly(el: &web_sys::HtmlElement) {
     // A focusable article lets keyboard and screen reader users continue from the comment.
     let _ = el.set_attribute("tabindex", "-1");
     let options = web_sys::FocusOptions::new();
     options.set_prevent_scroll(true);
     let _ = el.focus_with_options(&options);
-    true
 }
 
 /// Copies text to the clipboard; false when the browser refuses (no permission, no API).

@@ -117,9 +117,11 @@ pub fn CommentForm(
         // A server that keeps fewer levels stores a deep reply higher up: show it there at once,
         // saying whom it answers.
         let max_depth = backend.capabilities().max_depth;
-        let placed = parent
-            .as_ref()
-            .and_then(|p| state.tree.with_untracked(|t| stored_parent(t, p, max_depth)));
+        let placed = parent.as_ref().and_then(|p| {
+            state
+                .tree
+                .with_untracked(|t| stored_parent(t, p, max_depth))
+        });
         let answers = (placed != parent).then(|| replying_to.clone()).flatten();
         if let Some(name) = &answers {
             state.replying_to.update(|m| {
@@ -163,6 +165,11 @@ pub fn CommentForm(
                         s.insert(id.clone(), source);
                     });
                     state.emit(|h, key| h.posted(key, &saved));
+                    state.announce(if is_reply {
+                        "Your reply was posted."
+                    } else {
+                        "Your comment was posted."
+                    });
                     let added = state.tree.try_update(|t| t.replace(&pending_id, saved));
                     // A retry whose first attempt was stored answers with the same comment: no
                     // second count.
@@ -173,7 +180,13 @@ pub fn CommentForm(
                     save_draft("");
                     body.try_set(String::new());
                     tab.try_set(Tab::Write);
-                    state.show(id);
+                    // A reply's form closes and focus goes back to the comment answered (the
+                    // parent does that in `on_posted`); a new comment takes focus itself.
+                    if is_reply {
+                        state.point_at(id);
+                    } else {
+                        state.show(id);
+                    }
                     if let Some(cb) = on_posted {
                         cb.run(());
                     }
@@ -223,7 +236,7 @@ pub fn CommentForm(
                 invalid=Signal::derive(move || error.with(Option::is_some))
                 on_text=on_text
             />
-            {move || error.get().map(|msg| view! { <p class="tb-form-error" part="error" role="alert">{msg}</p> })}
+            {move || error.get().map(|msg| view! { <p class="tb-form-error" part="error" role="alert" aria-live="polite">{msg}</p> })}
             <div class="tb-form-row">
                 {remembered(Remembered {
                     name: "author",

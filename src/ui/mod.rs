@@ -7,6 +7,8 @@ mod compose;
 mod dom;
 pub mod events;
 mod fetch;
+mod item;
+mod keys;
 mod form;
 pub mod live;
 mod own;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use talkback_protocol::CommentId;
 
-use super::comment::CommentView;
+use super::item::comment_item;
 use super::state::ThreadState;
 use crate::thread::form::more_replies_text;
 use crate::thread::view::continues;
@@ -104,13 +104,16 @@ fn list(id: CommentId, depth: usize) -> impl IntoView {
     move || {
         has_any.get().then(|| {
             let (children, more, load_more) = (children.clone(), more.clone(), load_more.clone());
+            let parent = id.clone();
             view! {
                 <div class="tb-replies" part="replies">
-                    <For
-                        each=children
-                        key=|c: &CommentId| c.clone()
-                        children=move |child: CommentId| view! { <CommentView id=child depth=depth + 1/> }
-                    />
+                    <ul class="tb-list">
+                        <For
+                            each=children
+                            key=|c: &CommentId| c.clone()
+                            children=move |child: CommentId| comment_item(child, depth + 1, Some(parent.clone()))
+                        />
+                    </ul>
                     {move || more().map(|(_, unloaded)| {
                         let load_more = load_more.clone();
                         view! {
@@ -119,7 +122,7 @@ fn list(id: CommentId, depth: usize) -> impl IntoView {
                             </button>
                         }
                     })}
-                    {move || error.get().map(|m| view! { <p class="tb-error" role="alert">{m}</p> })}
+                    {move || error.get().map(|m| view! { <p class="tb-error" role="alert" aria-live="polite">{m}</p> })}
                 </div>
             }
         })

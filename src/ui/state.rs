@@ -138,6 +138,21 @@ impl ThreadState {
         self.scroll_to(id);
     }
 
+    /// Highlights a comment and scrolls it into view once it is drawn, leaving focus where it is.
+    pub fn point_at(&self, id: CommentId) {
+        self.highlight.set(Some(id.clone()));
+        let root = self.root;
+        request_animation_frame(move || {
+            if let Some(el) = root
+                .try_get_value()
+                .flatten()
+                .and_then(|r| dom::article(&r, &id))
+            {
+                dom::center(&el);
+            }
+        });
+    }
+
     /// Scrolls to a comment once it is drawn.
     pub fn scroll_to(&self, id: CommentId) {
         let root = self.root;

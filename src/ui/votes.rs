@@ -19,12 +19,13 @@ pub fn votes_view(
 ) -> impl IntoView + use<> {
     let state = ThreadState::get();
     let error = RwSignal::new(None::<String>);
+    let name = author.to_owned();
     let press = Callback::new(move |p: Press| {
         error.set(None);
         let Some(first) = votes.try_update(|s| s.press(p)).flatten() else {
             return;
         };
-        let (Some(backend), id) = (state.backend(), id.clone()) else {
+        let (Some(backend), id, name) = (state.backend(), id.clone(), name.clone()) else {
             votes.update(VoteState::settle_err);
             return;
         };
@@ -34,9 +35,14 @@ pub fn votes_view(
                 next = match backend.vote(&id, v).await {
                     Ok(r) => {
                         state.emit(|h, key| h.voted(key, &r));
-                        votes
+                        let next = votes
                             .try_update(|s| s.settle_ok(Tally::confirmed(&r)))
-                            .flatten()
+                            .flatten();
+                        // Said once the reader's last press is stored, not for each step.
+                        if next.is_none() {
+                            state.announce(&vote_saved(r.my_vote, &name, r.score));
+                        }
+                        next
                     }
                     Err(e) => {
                         state.emit(|h, _| h.error("vote", &e));
@@ -63,7 +69,7 @@ pub fn votes_view(
                 </span>
                 {can_down.then(|| vote_button(Press::Down, author, votes, disabled, final_votes, press))}
             </div>
-            {move || error.get().map(|m| view! { <p class="tb-error tb-vote-error" role="alert">{m}</p> })}
+            {move || error.get().map(|m| view! { <p class="tb-error tb-vote-error" role="alert" aria-live="polite">{m}</p> })}
         }
     })
 }
@@ -79,8 +85,18 @@ fn vote_button(
 ) -> impl IntoView + use<> {
     let settled = move || final_votes && votes.with(|s| s.shown().mine != Vote::None);
     let (class, part, verb, vote) = match which {
-        Press::Up => ("tb-action tb-vote tb-up", "action vote vote-up", "Upvote", Vote::Up),
-        Press::Down => ("tb-action tb-vote tb-down", "action vote vote-down", "Downvote", Vote::Down),
+        Press::Up => (
+            "tb-action tb-vote tb-up",
+            "action vote vote-up",
+            "Upvote",
+            Vote::Up,
+        ),
+        Press::Down => (
+            "tb-action tb-vote tb-down",
+            "action vote vote-down",
+            "Downvote",
+            Vote::Down,
+        ),
     };
     view! {
         <button
@@ -95,6 +111,14 @@ fn vote_button(
         >
             <Arrow up=which == Press::Up/>
         </button>
+    }
+}
+
+fn vote_saved(vote: Vote, author: &str, score: i64) -> String {
+    match vote {
+        Vote::Up => format!("Upvoted the comment by {author}. Score {score}."),
+        Vote::Down => format!("Downvoted the comment by {author}. Score {score}."),
+        Vote::None => format!("Vote withdrawn from the comment by {author}. Score {score}."),
     }
 }
 

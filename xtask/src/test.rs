@@ -11,11 +11,13 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let peers = peers::ensure(ws)?;
     build::run(ws)?;
     let server = ws.build_server()?;
+    let axe = tools::axe_core(ws)?;
 
     let mut cmd = ws.cargo();
     cmd.args(["test", "--workspace"])
         .env("TALKBACK_DIST", &ws.dist)
         .env("TALKBACK_SERVER_BIN", &server)
+        .env("TALKBACK_AXE", &axe)
         .env("TALKBACK_ISSO_BIN", &peers.isso)
         .env("TALKBACK_WALINE_DIR", &peers.waline);
     println!("xtask: $ {}", describe(&cmd));

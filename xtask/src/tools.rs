@@ -11,6 +11,8 @@ use std::process::Command;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// binaryen 132 from npm; Debian's binaryen (108) silently produces broken modules.
 const BINARYEN: &str = "binaryen@132";
+/// The accessibility rules engine the tests run inside Chromium.
+const AXE_CORE: &str = "axe-core@4.14.1";
 /// Where the browser tests expect Chromium and its driver (Debian's packages put them there).
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// See [`CHROMIUM`].
@@ -32,9 +34,20 @@ pub fn ensure_wasm_target(ws: &Workspace) -> Result<()> {
 
 /// Returns the npm-installed `wasm-opt`, installing `binaryen@132` into `.tools/` first if needed.
 pub fn wasm_opt(ws: &Workspace) -> Result<PathBuf> {
+    npm_tool(ws, BINARYEN, &[".bin", "wasm-opt"])
+}
+
+/// Returns axe-core's browser script (`axe.min.js`), which the accessibility tests inject into
+/// the demo, installing `axe-core` into `.tools/` first if needed.
+pub fn axe_core(ws: &Workspace) -> Result<PathBuf> {
+    npm_tool(ws, AXE_CORE, &["axe-core", "axe.min.js"])
+}
+
+/// `.tools/node_modules/<path>`, after `npm install`ing `package` there if it is missing.
+fn npm_tool(ws: &Workspace, package: &str, path: &[&str]) -> Result<PathBuf> {
     let tools = ws.root.join(".tools");
-    let bin = tools.join("node_modules").join(".bin").join("wasm-opt");
-    if !bin.exists() {
+    let file = path.iter().fold(tools.join("node_modules"), |p, part| p.join(part));
+    if !file.exists() {
         if which("npm").is_none() {
             apt_install(&["nodejs", "npm"])?;
         }
@@ -44,12 +57,12 @@ pub fn wasm_opt(ws: &Workspace) -> Result<PathBuf> {
             .arg("install")
             .arg("--prefix")
             .arg(&tools)
-            .args(["--no-audit", "--no-fund", "--loglevel=error", BINARYEN]))?;
+            .args(["--no-audit", "--no-fund", "--loglevel=error", package]))?;
     }
-    if !bin.exists() {
-        bail!("npm installed {BINARYEN} but {} is missing", bin.display());
+    if !file.exists() {
+        bail!("npm installed {package} but {} is missing", file.display());
     }
-    Ok(bin)
+    Ok(file)
 }
 
 /// Installs Chromium and chromedriver from Debian when either is missing.
