@@ -5,6 +5,7 @@
 
 pub mod backend;
 pub mod config;
+pub mod i18n;
 pub mod identicon;
 pub mod thread;
 
@@ -41,9 +42,14 @@ mod entry {
     #[wasm_bindgen]
     pub fn mount(root: web_sys::HtmlElement, config: JsValue) -> Mounted {
         let host = crate::ui::events::Host::from_js(&config);
+        // The loader resolves data-lang, else the page's lang, else the browser's.
+        let lang = js_sys::Reflect::get(&config, &JsValue::from_str("lang"))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
         let config = crate::config::Config::from_js(&config);
         let handle = leptos::mount::mount_to(root, move || {
-            crate::ui::app::App(crate::ui::app::AppProps { config, host })
+            crate::ui::app::App(crate::ui::app::AppProps { config, host, lang })
         });
         Mounted {
             handle: Some(Box::new(handle)),

@@ -149,6 +149,13 @@ async fn demo_listing_switches_theme_and_language_of_counts_and_thread_at_run_ti
         vec![],
     )
     .await;
+    h.wait_js(
+        "the featured thread speaks German",
+        "const sr = document.getElementById('featured-thread').shadowRoot;
+         return sr.querySelector('.tb-root')?.lang === 'de' && /Kommentare$/.test(sr.querySelector('.tb-count')?.textContent);",
+        vec![],
+    )
+    .await;
     select("lang")
         .await
         .select_by_value("ar")

@@ -55,6 +55,24 @@ impl BackendError {
         }
     }
 
+    /// The server's own message when it is written for readers: validation, limits, "not
+    /// found" and the edit window. Otherwise its wording may be technical, and the widget
+    /// speaks for itself.
+    pub fn readers_message(&self) -> Option<&str> {
+        match self {
+            BackendError::Http {
+                status,
+                code,
+                message: Some(m),
+            } if matches!(status, 404 | 413 | 422 | 429)
+                || matches!(code, Some(ErrorCode::EditWindowClosed)) =>
+            {
+                Some(m)
+            }
+            _ => None,
+        }
+    }
+
     /// True when trying the same request again later might work.
     pub fn is_transient(&self) -> bool {
         match self {
@@ -86,17 +104,9 @@ impl fmt::Display for BackendError {
             BackendError::Timeout => {
                 f.write_str("The comment server took too long to answer. Please try again.")
             }
-            BackendError::Http {
-                status,
-                code,
-                message,
-            } => {
-                // Validation, limits, "not found" and edit-window messages are written for readers;
-                // for the rest the server's wording may be technical, so the widget speaks for itself.
-                let readable = matches!(status, 404 | 413 | 422 | 429)
-                    || matches!(code, Some(ErrorCode::EditWindowClosed));
-                match (message, code) {
-                    (Some(m), _) if readable => f.write_str(m),
+            BackendError::Http { status, code, .. } => {
+                match (self.readers_message(), code) {
+                    (Some(m), _) => f.write_str(m),
                     (_, Some(ErrorCode::Forbidden)) => {
                         f.write_str("Only the person who wrote this comment can change it.")
                     }

@@ -7,11 +7,11 @@ pub fn is_open(until_ms: Option<i64>, now_ms: i64) -> bool {
     until_ms.is_some_and(|u| u > now_ms)
 }
 
-/// "12 min left to edit", counted up so the last minute still reads "1 min"; `None` once closed.
-pub fn remaining_text(until_ms: i64, now_ms: i64) -> Option<String> {
+/// Whole minutes left to edit ("12 min left"), counted up so the last minute still reads 1;
+/// `None` once closed.
+pub fn minutes_left(until_ms: i64, now_ms: i64) -> Option<u64> {
     let left = until_ms.checked_sub(now_ms).filter(|l| *l > 0)?;
-    let minutes = (left + MINUTE_MS - 1) / MINUTE_MS;
-    Some(format!("{minutes} min left to edit"))
+    u64::try_from((left + MINUTE_MS - 1) / MINUTE_MS).ok()
 }
 
 /// Milliseconds until the remaining text next changes (or the window closes), so a timer can
@@ -33,20 +33,11 @@ mod tests {
     #[test]
     fn remaining_time_counts_whole_minutes_up() {
         let until = 1_000_000_000;
-        assert_eq!(
-            remaining_text(until, until - 15 * MINUTE_MS).as_deref(),
-            Some("15 min left to edit")
-        );
-        assert_eq!(
-            remaining_text(until, until - 11 * MINUTE_MS - 1).as_deref(),
-            Some("12 min left to edit")
-        );
-        assert_eq!(
-            remaining_text(until, until - 3_000).as_deref(),
-            Some("1 min left to edit")
-        );
-        assert_eq!(remaining_text(until, until), None);
-        assert_eq!(remaining_text(until, until + 1), None);
+        assert_eq!(minutes_left(until, until - 15 * MINUTE_MS), Some(15));
+        assert_eq!(minutes_left(until, until - 11 * MINUTE_MS - 1), Some(12));
+        assert_eq!(minutes_left(until, until - 3_000), Some(1));
+        assert_eq!(minutes_left(until, until), None);
+        assert_eq!(minutes_left(until, until + 1), None);
     }
 
     #[test]

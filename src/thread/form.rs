@@ -44,24 +44,6 @@ pub fn pending_comment(
     }
 }
 
-/// The header line over the thread: "No comments yet", "1 comment", "42 comments".
-pub fn count_text(n: u64) -> String {
-    match n {
-        0 => "No comments yet".to_owned(),
-        1 => "1 comment".to_owned(),
-        n => format!("{n} comments"),
-    }
-}
-
-/// The label of the button that fetches more replies of a comment.
-pub fn more_replies_text(unloaded: u64) -> String {
-    match unloaded {
-        0 => "Show more replies".to_owned(),
-        1 => "Show 1 more reply".to_owned(),
-        n => format!("Show {n} more replies"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,14 +67,5 @@ mod tests {
             }
         );
         assert_eq!(check(" Ada ", "Hi").unwrap().author.as_deref(), Some("Ada"));
-    }
-
-    #[test]
-    fn counts_read_as_english() {
-        assert_eq!(count_text(0), "No comments yet");
-        assert_eq!(count_text(1), "1 comment");
-        assert_eq!(count_text(42), "42 comments");
-        assert_eq!(more_replies_text(1), "Show 1 more reply");
-        assert_eq!(more_replies_text(7), "Show 7 more replies");
     }
 }

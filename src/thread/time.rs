@@ -4,10 +4,6 @@ const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// Parses an RFC 3339 timestamp (`2026-11-24T08:15:00Z`, fractions and offsets allowed) into
 /// milliseconds since the Unix epoch; `None` for anything else.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
@@ -121,56 +117,43 @@ impl Zone {
     }
 }
 
-/// A date like "24 Nov 2026" in the reader's zone.
-pub fn date_text(ms: i64, zone: Zone) -> String {
-    let (y, m, d) = civil_from_days(zone.day(ms));
-    let month = usize::try_from(m - 1)
-        .ok()
-        .and_then(|i| MONTHS.get(i))
-        .copied()
-        .unwrap_or("");
-    format!("{d} {month} {y}")
+/// How long ago something happened, in the unit a reader expects; the browser's `Intl` words it
+/// in the reader's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ago {
+    /// Under a minute (or slightly in the future: clock skew).
+    JustNow,
+    /// Whole minutes, under an hour.
+    Minutes(i64),
+    /// Whole hours, the same or the previous calendar day.
+    Hours(i64),
+    /// The previous calendar day.
+    Yesterday,
+    /// Two to six calendar days.
+    Days(i64),
+    /// Longer ago, or in the future: show the date.
+    On(i64),
 }
 
-/// A date and time like "24 Nov 2026, 08:15", for the tooltip of the relative text.
-pub fn full_text(ms: i64, zone: Zone) -> String {
-    let in_day = zone.local(ms).rem_euclid(DAY);
-    format!(
-        "{}, {:02}:{:02}",
-        date_text(ms, zone),
-        in_day / HOUR,
-        (in_day % HOUR) / MINUTE
-    )
-}
-
-fn plural(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit} ago")
-    } else {
-        format!("{n} {unit}s ago")
-    }
-}
-
-/// How long ago `then_ms` was at `now_ms`: "just now", "5 minutes ago", "3 hours ago", then by
-/// the reader's calendar "yesterday", "3 days ago", then a date. Times slightly in the future
-/// (clock skew) count as "just now".
-pub fn relative(then_ms: i64, now_ms: i64, zone: Zone) -> String {
+/// How long ago `then_ms` was at `now_ms`: minutes, hours, then by the reader's calendar
+/// yesterday and days, then a date.
+pub fn ago(then_ms: i64, now_ms: i64, zone: Zone) -> Ago {
     let ago = now_ms.saturating_sub(then_ms);
     if ago < -5 * MINUTE {
-        return date_text(then_ms, zone);
+        return Ago::On(then_ms);
     }
     if ago < MINUTE {
-        return "just now".to_owned();
+        return Ago::JustNow;
     }
     if ago < HOUR {
-        return plural(ago / MINUTE, "minute");
+        return Ago::Minutes(ago / MINUTE);
     }
     let days = zone.day(now_ms) - zone.day(then_ms);
     match days {
-        _ if ago < DAY && days <= 1 => plural(ago / HOUR, "hour"),
-        1 => "yesterday".to_owned(),
-        2..=6 => format!("{days} days ago"),
-        _ => date_text(then_ms, zone),
+        _ if ago < DAY && days <= 1 => Ago::Hours(ago / HOUR),
+        1 => Ago::Yesterday,
+        2..=6 => Ago::Days(days),
+        _ => Ago::On(then_ms),
     }
 }
 
@@ -217,23 +200,23 @@ mod tests {
     }
 
     #[test]
-    fn relative_text_reads_naturally() {
+    fn ago_picks_the_unit_a_reader_expects() {
         let utc = Zone(0);
-        let at = |ago: i64| relative(T0 - ago, T0, utc);
-        assert_eq!(at(0), "just now");
-        assert_eq!(at(59_000), "just now");
-        assert_eq!(at(-30_000), "just now", "small clock skew");
-        assert_eq!(at(MINUTE), "1 minute ago");
-        assert_eq!(at(5 * MINUTE + 10_000), "5 minutes ago");
-        assert_eq!(at(HOUR), "1 hour ago");
-        assert_eq!(at(8 * HOUR), "8 hours ago");
-        assert_eq!(at(DAY), "yesterday");
-        assert_eq!(at(3 * DAY), "3 days ago");
-        assert_eq!(at(6 * DAY), "6 days ago");
-        assert_eq!(at(7 * DAY), "17 Nov 2026");
+        let at = |ago_ms: i64| ago(T0 - ago_ms, T0, utc);
+        assert_eq!(at(0), Ago::JustNow);
+        assert_eq!(at(59_000), Ago::JustNow);
+        assert_eq!(at(-30_000), Ago::JustNow, "small clock skew");
+        assert_eq!(at(MINUTE), Ago::Minutes(1));
+        assert_eq!(at(5 * MINUTE + 10_000), Ago::Minutes(5));
+        assert_eq!(at(HOUR), Ago::Hours(1));
+        assert_eq!(at(8 * HOUR), Ago::Hours(8));
+        assert_eq!(at(DAY), Ago::Yesterday);
+        assert_eq!(at(3 * DAY), Ago::Days(3));
+        assert_eq!(at(6 * DAY), Ago::Days(6));
+        assert_eq!(at(7 * DAY), Ago::On(T0 - 7 * DAY));
         assert_eq!(
-            relative(T0 + DAY, T0, utc),
-            "25 Nov 2026",
+            ago(T0 + DAY, T0, utc),
+            Ago::On(T0 + DAY),
             "far future shows the date"
         );
     }
@@ -243,21 +226,20 @@ mod tests {
         // Posted 23:30 on the 24th, read 00:49 on the 26th: two calendar days, though under 48 hours.
         let posted = parse_rfc3339("2026-11-24T23:30:00Z").unwrap();
         let read = parse_rfc3339("2026-11-26T00:49:00Z").unwrap();
-        assert_eq!(relative(posted, read, Zone(0)), "2 days ago");
-        // 10 hours ago but before midnight: still "10 hours ago", not "yesterday".
+        assert_eq!(ago(posted, read, Zone(0)), Ago::Days(2));
+        // 10 hours ago but before midnight: still hours, not "yesterday".
         let late = parse_rfc3339("2026-11-25T14:49:00Z").unwrap();
-        assert_eq!(relative(late, read, Zone(0)), "10 hours ago");
+        assert_eq!(ago(late, read, Zone(0)), Ago::Hours(10));
         // In New York (UTC-5) it was posted at 18:30 on the 24th and read at 19:49 on the 25th.
-        assert_eq!(relative(posted, read, Zone(-300)), "yesterday");
-        assert_eq!(full_text(posted, Zone(-300)), "24 Nov 2026, 18:30");
-        assert_eq!(date_text(read, Zone(60)), "26 Nov 2026");
+        assert_eq!(ago(posted, read, Zone(-300)), Ago::Yesterday);
     }
 
     #[test]
     fn dates_round_trip_through_the_calendar() {
-        assert_eq!(date_text(0, Zone(0)), "1 Jan 1970");
-        assert_eq!(date_text(1_709_208_000_000, Zone(0)), "29 Feb 2024");
-        assert_eq!(date_text(-1, Zone(0)), "31 Dec 1969");
-        assert_eq!(full_text(T0, Zone(0)), "24 Nov 2026, 08:15");
+        for day in [-1, 0, 19_782, 20_416] {
+            let (y, m, d) = civil_from_days(day);
+            assert_eq!(days_from_civil(y, m, d), day);
+        }
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
     }
 }

@@ -25,14 +25,6 @@ pub fn focus_for(tree: &Tree, target: &CommentId) -> Option<CommentId> {
     path.get(at).cloned()
 }
 
-/// The line shown in place of a collapsed comment: "Ada · 3 replies hidden".
-pub fn collapsed_summary(author: &str, hidden: usize) -> String {
-    match hidden {
-        1 => format!("{author} · 1 reply hidden"),
-        n => format!("{author} · {n} replies hidden"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,12 +77,5 @@ mod tests {
         assert!(!continues(5, true));
         assert!(continues(6, true));
         assert!(!continues(6, false));
-    }
-
-    #[test]
-    fn summaries_name_the_author_and_count_the_hidden_replies() {
-        assert_eq!(collapsed_summary("Ada", 0), "Ada · 0 replies hidden");
-        assert_eq!(collapsed_summary("Ada", 1), "Ada · 1 reply hidden");
-        assert_eq!(collapsed_summary("Guest", 12), "Guest · 12 replies hidden");
     }
 }

@@ -13,11 +13,11 @@ use super::fetch::{first_page, open_permalink};
 use super::form::CommentForm;
 use super::item::comment_item;
 use super::keys;
+use super::lang::Lang;
 use super::live;
 use super::state::ThreadState;
 use crate::backend::Backend;
 use crate::config::Config;
-use crate::thread::form::count_text;
 use crate::thread::link::target_of;
 use crate::thread::prefs::SORT_KEY;
 
@@ -33,10 +33,11 @@ const TICK: Duration = Duration::from_secs(30);
 
 /// The whole widget for one page.
 #[component]
-pub fn App(config: Config, host: Host) -> impl IntoView {
+pub fn App(config: Config, host: Host, lang: String) -> impl IntoView {
     let backend: Rc<dyn Backend> = crate::backend::connect(config.backend, &config.api);
     let no_key = config.key.clone().err();
-    let state = ThreadState::new(backend, config, host);
+    let state = ThreadState::new(backend, config, host, Lang::new(&lang));
+    let t = state.lang;
     provide_context(state);
     let status = RwSignal::new(Status::Loading);
     let root = NodeRef::<leptos::html::Section>::new();
@@ -51,9 +52,7 @@ pub fn App(config: Config, host: Host) -> impl IntoView {
         let no_key = no_key.clone();
         spawn_local(async move {
             if let Some(why) = no_key {
-                return status.set(Status::Failed(format!(
-                    "Comments can't be shown on this page: {why}"
-                )));
+                return status.set(Status::Failed(t.f("no_key", &[("why", &why)])));
             }
             match first_page(state).await {
                 Ok(()) => {
@@ -68,7 +67,7 @@ pub fn App(config: Config, host: Host) -> impl IntoView {
                 }
                 Err(e) => {
                     state.emit(|h, _| h.error("load", &e));
-                    status.try_set(Status::Failed(e.to_string()));
+                    status.try_set(Status::Failed(t.error(&e)));
                 }
             }
         });
@@ -87,8 +86,8 @@ pub fn App(config: Config, host: Host) -> impl IntoView {
     view! {
         // Named by its header ("42 comments") once loaded, so it differs from the "Comments"
         // region a host page typically wraps it in (landmarks need distinct names).
-        <section class="tb-root" part="root" node_ref=root
-            aria-label=move || (status.get() != Status::Ready).then_some("Comments")
+        <section class="tb-root" part="root" node_ref=root lang=t.tag() dir=t.dir()
+            aria-label=move || (status.get() != Status::Ready).then(|| t.t("root.label"))
             aria-labelledby=move || (status.get() == Status::Ready).then_some("tb-count")
             on:keydown=move |ev| {
                 if let Some(Some(el)) = state.root.try_get_value() {
@@ -96,13 +95,13 @@ pub fn App(config: Config, host: Host) -> impl IntoView {
                 }
             }>
             {move || match status.get() {
-                Status::Loading => skeleton(true).into_any(),
+                Status::Loading => skeleton(true, t).into_any(),
                 Status::Failed(msg) => {
                     let load = load.clone();
                     view! {
                         <div class="tb-error tb-load-error" part="error" role="alert" aria-live="polite">
                             <p>{msg}</p>
-                            <button type="button" class="tb-button tb-retry" part="button" on:click=move |_| load()>"Retry"</button>
+                            <button type="button" class="tb-button tb-retry" part="button" on:click=move |_| load()>{t.t("retry")}</button>
                         </div>
                     }.into_any()
                 }
@@ -120,13 +119,14 @@ fn follow_hash(state: ThreadState) {
     };
     spawn_local(async move {
         if let Err(e) = open_permalink(state, target).await {
-            state.announce(&format!("The linked comment couldn't be shown. {e}"));
+            let t = state.lang;
+            state.announce(&t.f("permalink.failed", &[("error", &t.error(&e))]));
         }
     });
 }
 
 /// Grey shapes where the thread will be, the height of what replaces them.
-fn skeleton(with_header: bool) -> impl IntoView {
+fn skeleton(with_header: bool, t: Lang) -> impl IntoView {
     let comment = || {
         view! {
             <div class="tb-skeleton" aria-hidden="true">
@@ -141,7 +141,7 @@ fn skeleton(with_header: bool) -> impl IntoView {
     };
     view! {
         <div class="tb-loading" part="loading" aria-busy="true">
-            <span class="tb-sr-only">"Loading comments…"</span>
+            <span class="tb-sr-only">{t.t("loading")}</span>
             {with_header.then(|| view! {
                 <div class="tb-header tb-skel-header" aria-hidden="true"><div class="tb-skel tb-skel-count"></div></div>
                 <div class="tb-skel tb-skel-form" aria-hidden="true"></div>
@@ -160,7 +160,7 @@ fn thread_view() -> impl IntoView {
     let roots = move || state.tree.with(|t| t.roots().to_vec());
     let list = move || {
         if state.reloading.get() {
-            return skeleton(false).into_any();
+            return skeleton(false, state.lang).into_any();
         }
         if let Some(focus) = state.focus.get() {
             return focused_view(focus).into_any();
@@ -172,7 +172,7 @@ fn thread_view() -> impl IntoView {
                         <path d="M8 9h24a3 3 0 0 1 3 3v13a3 3 0 0 1-3 3H19l-7 6v-6H8a3 3 0 0 1-3-3V12a3 3 0 0 1 3-3z"
                             fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"></path>
                     </svg>
-                    <p>"No comments yet. Start the conversation."</p>
+                    <p>{state.lang.t("empty")}</p>
                 </div>
             })}
             <ul class="tb-thread tb-list">
@@ -188,7 +188,7 @@ fn thread_view() -> impl IntoView {
     };
     view! {
         <div class="tb-header" part="header">
-            <h2 class="tb-count" id="tb-count" part="count">{move || count_text(state.count.get())}</h2>
+            <h2 class="tb-count" id="tb-count" part="count">{move || count_text(state.lang, state.count.get())}</h2>
             // Nothing to order in an empty thread.
             {move || has_comments.get().then(|| view! { <SortMenu/> })}
         </div>
@@ -211,7 +211,7 @@ fn focused_view(focus: CommentId) -> impl IntoView {
     };
     view! {
         <button type="button" class="tb-button tb-button-quiet tb-back" on:click=back>
-            "← Back to the full thread"
+            {state.lang.t("back")}
         </button>
         <ul class="tb-thread tb-list tb-thread-focused">
             {comment_item(focus, 0, parent)}
@@ -237,14 +237,17 @@ fn SortMenu() -> impl IntoView {
             let result = first_page(state).await;
             state.reloading.set(false);
             if let Err(e) = result {
-                state.announce(&format!("The comments couldn't be sorted. {e}"));
+                let t = state.lang;
+                state.announce(&t.f("sort.failed", &[("error", &t.error(&e))]));
             }
         });
     };
-    let label = |o: SortOrder| match o {
-        SortOrder::Best => "Best",
-        SortOrder::Newest => "Newest",
-        SortOrder::Oldest => "Oldest",
+    let label = move |o: SortOrder| {
+        state.lang.t(match o {
+            SortOrder::Best => "sort.best",
+            SortOrder::Newest => "sort.newest",
+            SortOrder::Oldest => "sort.oldest",
+        })
     };
     // Only the orders this server can sort by.
     let sorts = state
@@ -252,7 +255,7 @@ fn SortMenu() -> impl IntoView {
         .map_or(&SortOrder::ALL[..], |b| b.capabilities().sorts);
     view! {
         <label class="tb-sort-label">
-            <span class="tb-sort-caption">"Sort by"</span>
+            <span class="tb-sort-caption">{state.lang.t("sort.label")}</span>
             <select class="tb-sort" part="sort" on:change=change prop:value=move || state.sort.get().as_str()>
                 {sorts.iter().copied().map(|o| view! {
                     <option value=o.as_str() selected=move || state.sort.get() == o>{label(o)}</option>
@@ -298,7 +301,10 @@ fn LoadMore() -> impl IntoView {
                     state.next_cursor.set(page.next_cursor);
                 }
                 Err(e) => {
-                    error.try_set(Some(format!("More comments couldn't be loaded. {e}")));
+                    let t = state.lang;
+                    error.try_set(Some(
+                        t.f("more_comments.failed", &[("error", &t.error(&e))]),
+                    ));
                 }
             }
         });
@@ -306,9 +312,18 @@ fn LoadMore() -> impl IntoView {
     view! {
         {move || state.next_cursor.with(Option::is_some).then(|| view! {
             <button type="button" class="tb-button tb-more-comments" part="button" disabled=move || loading.get() on:click=load>
-                {move || if loading.get() { "Loading…" } else { "Load more comments" }}
+                {move || state.lang.t(if loading.get() { "loading.short" } else { "more_comments" })}
             </button>
         })}
         {move || error.get().map(|m| view! { <p class="tb-error" role="alert" aria-live="polite">{m}</p> })}
+    }
+}
+
+/// The header over the thread: "No comments yet", "1 comment", "42 comments".
+pub fn count_text(t: Lang, n: u64) -> String {
+    if n == 0 {
+        t.t("count.none")
+    } else {
+        t.n("comments", n, &[])
     }
 }

@@ -10,23 +10,21 @@ use talkback_protocol::{Comment, CommentId};
 use super::avatar::{Avatar, Chevron};
 use super::dom;
 use super::form::CommentForm;
+use super::lang::Lang;
 use super::own::{Own, OwnState, edit_form, own_actions};
 use super::replies::replies_view;
 use super::state::ThreadState;
 use super::votes::votes_view;
 use crate::thread::link::permalink;
-use crate::thread::time::{full_text, parse_rfc3339, relative};
-use crate::thread::view::collapsed_summary;
+use crate::thread::time::{ago, parse_rfc3339};
 use crate::thread::vote::{Tally, VoteState};
 
-/// Shown as the author of a deleted comment.
-const DELETED_AUTHOR: &str = "[deleted]";
-
-fn author_of(c: &Comment) -> String {
+/// The name shown for a comment: its author, "Guest", or "[deleted]".
+fn author_of(c: &Comment, t: Lang) -> String {
     match (&c.author, c.deleted) {
-        (_, true) => DELETED_AUTHOR.to_owned(),
+        (_, true) => t.t("deleted.author"),
         (Some(a), false) => a.clone(),
-        (None, false) => "Guest".to_owned(),
+        (None, false) => t.t("guest"),
     }
 }
 
@@ -34,6 +32,7 @@ fn author_of(c: &Comment) -> String {
 #[component]
 pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
     let state = ThreadState::get();
+    let t = state.lang;
     let comment = {
         let id = id.clone();
         Memo::new(move |_| state.tree.with(|t| t.get(&id).cloned()))
@@ -44,8 +43,9 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
     let sending_text = state.sending.with_untracked(|m| m.get(&id).cloned());
     let is_pending = sending_text.is_some();
     let deleted = Memo::new(move |_| comment.with(|c| c.as_ref().is_none_or(|c| c.deleted)));
-    let author =
-        Memo::new(move |_| comment.with(|c| c.as_ref().map(author_of).unwrap_or_default()));
+    let author = Memo::new(move |_| {
+        comment.with(|c| c.as_ref().map(|c| author_of(c, t)).unwrap_or_default())
+    });
     let collapsed = {
         let id = id.clone();
         Memo::new(move |_| state.collapsed.with(|c| c.contains(&id)))
@@ -61,20 +61,22 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
         let id = id.clone();
         move || {
             if deleted.get() {
-                return view! { <div class="tb-body" part="body"><p>"This comment was deleted."</p></div> }
+                return view! { <div class="tb-body" part="body"><p>{t.t("deleted.body")}</p></div> }
                     .into_any();
             }
             if let Some(text) = sending_text.clone() {
                 // The server has not rendered it yet: show the raw text as text, never as markup.
-                return view! { <div class="tb-body tb-body-plain" part="body">{text}</div> }
+                return view! { <div class="tb-body tb-body-plain" part="body" dir="auto">{text}</div> }
                     .into_any();
             }
             if own.mode.get() == Own::Editing {
                 return edit_form(id.clone(), own).into_any();
             }
+            // Readers write in any language: a body takes its own direction (dir=auto), so an
+            // English comment reads right in an Arabic widget and the other way round.
             let html =
                 comment.with(|c| c.as_ref().map(|c| c.body_html.clone()).unwrap_or_default());
-            view! { <div class="tb-body" part="body" node_ref=body_ref inner_html=html></div> }
+            view! { <div class="tb-body" part="body" dir="auto" node_ref=body_ref inner_html=html></div> }
                 .into_any()
         }
     };
@@ -82,15 +84,21 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
     // In a continued view the top comment says whom it answers, since its parent is not shown.
     let reply_to = (depth == 0 && first.parent_id.is_some())
         .then(|| {
-            state.tree.with_untracked(|t| {
-                let parent = t.parent(&id).and_then(|p| t.get(p))?;
-                Some(author_of(parent))
+            state.tree.with_untracked(|tree| {
+                let parent = tree.parent(&id).and_then(|p| tree.get(p))?;
+                Some(author_of(parent, t))
             })
         })
         .flatten()
         // A reply the server stored higher up than where it was written says whom it answers.
         .or_else(|| state.replying_to.with_untracked(|m| m.get(&id).cloned()))
-        .map(|name| view! { <span class="tb-reply-to">"replying to "<span class="tb-reply-to-name">{name}</span></span> });
+        .map(|name| {
+            // The name is styled apart, wherever the language puts it in the sentence.
+            let text = t.t("replying_to");
+            let (before, after) = text.split_once("{name}").unwrap_or((text.as_str(), ""));
+            let (before, after) = (before.to_owned(), after.to_owned());
+            view! { <span class="tb-reply-to">{before}<span class="tb-reply-to-name">{name}</span>{after}</span> }
+        });
 
     let replying = RwSignal::new(false);
     let article_ref = NodeRef::<html::Article>::new();
@@ -138,10 +146,10 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                             node_ref=reply_button
                             disabled=is_pending
                             aria-expanded=move || if replying.get() { "true" } else { "false" }
-                            aria-label=format!("Reply to {name}")
+                            aria-label=t.f("reply.label", &[("name", &name)])
                             on:click=move |_| replying.update(|r| *r = !*r)
                         >
-                            "Reply"
+                            {t.t("reply")}
                         </button>
                         {(!is_pending).then(|| link_button(id.clone()))}
                         {own_actions(id.clone(), own, body_ref)}
@@ -166,7 +174,8 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
         let id = id.clone();
         move || {
             let hidden = state.tree.with(|t| t.subtree_size(&id));
-            view! { <span class="tb-collapsed-summary">{collapsed_summary(&author.get(), hidden)}</span> }
+            let text = t.n("collapsed", hidden as u64, &[("name", &author.get())]);
+            view! { <span class="tb-collapsed-summary">{text}</span> }
         }
     };
     let replies = {
@@ -193,7 +202,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                 <div class="tb-comment-content">
                     <header class="tb-meta" part="meta">
                         {move || if collapsed.get() { summary.clone()().into_any() } else {
-                            view! { <span class="tb-author" part="author">{author.get()}</span> }.into_any()
+                            view! { <bdi class="tb-author" part="author">{author.get()}</bdi> }.into_any()
                         }}
                         {reply_to}
                         {time_view(comment, is_pending)}
@@ -202,10 +211,9 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                             class="tb-action tb-collapse"
                             part="action collapse"
                             aria-expanded=move || if collapsed.get() { "false" } else { "true" }
-                            aria-label=move || format!(
-                                "{} comment by {}",
-                                if collapsed.get() { "Expand" } else { "Collapse" },
-                                author.get()
+                            aria-label=move || t.f(
+                                if collapsed.get() { "expand.label" } else { "collapse.label" },
+                                &[("name", &author.get())],
                             )
                             on:click=toggle
                         >
@@ -227,16 +235,18 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
 /// When it was written (relative, exact on hover) and whether it was edited.
 fn time_view(comment: Memo<Option<Comment>>, pending: bool) -> impl IntoView {
     let state = ThreadState::get();
+    let t = state.lang;
     if pending {
-        return view! { <span class="tb-sending" aria-live="polite">"Sending…"</span> }.into_any();
+        return view! { <span class="tb-sending" aria-live="polite">{t.t("sending")}</span> }
+            .into_any();
     }
     let zone = state.zone.get_value();
     let created =
         comment.with_untracked(|c| c.as_ref().map(|c| c.created_at.clone()).unwrap_or_default());
     let at = parse_rfc3339(&created);
-    let title = at.map(|t| full_text(t, zone)).unwrap_or_default();
+    let title = at.map(|ms| t.date(ms, true)).unwrap_or_default();
     let text = move || {
-        at.map(|t| relative(t, state.now.get(), zone))
+        at.map(|ms| t.ago(ago(ms, state.now.get(), zone)))
             .unwrap_or_default()
     };
     let edited = move || {
@@ -246,7 +256,7 @@ fn time_view(comment: Memo<Option<Comment>>, pending: bool) -> impl IntoView {
                 .and_then(parse_rfc3339)
         })?;
         Some(
-            view! { <span class="tb-edited" title=format!("Edited {}", full_text(at, zone))>"edited"</span> },
+            view! { <span class="tb-edited" title=t.f("edited.title", &[("date", &t.date(at, true))])>{t.t("edited")}</span> },
         )
     };
     view! {
@@ -267,7 +277,7 @@ fn link_button(id: CommentId) -> impl IntoView {
             if dom::copy(&url).await {
                 fallback.try_set(None);
                 copied.try_set(true);
-                state.announce("Link copied");
+                state.announce(&state.lang.t("link.copied"));
                 set_timeout(
                     move || {
                         copied.try_set(false);
@@ -281,12 +291,12 @@ fn link_button(id: CommentId) -> impl IntoView {
     };
     view! {
         <button type="button" class="tb-action tb-link" part="action" on:click=copy>
-            {move || if copied.get() { "Link copied" } else { "Link" }}
+            {move || state.lang.t(if copied.get() { "link.copied" } else { "link" })}
         </button>
         {move || fallback.get().map(|url| view! {
             <p class="tb-link-fallback">
-                <span>"Copy this link: "</span>
-                <input class="tb-input tb-link-url" type="text" readonly prop:value=url aria-label="Link to this comment"
+                <span>{state.lang.t("link.copy_this")}" "</span>
+                <input class="tb-input tb-link-url" type="text" readonly prop:value=url aria-label=state.lang.t("link.label")
                     on:focus=|ev| {
                         use wasm_bindgen::JsCast;
                         if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {

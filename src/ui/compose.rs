@@ -43,7 +43,7 @@ pub fn Composer(
     /// The accessible name of the textarea.
     label: String,
     /// Placeholder of the textarea.
-    placeholder: &'static str,
+    placeholder: String,
     /// Visible lines of the textarea.
     rows: u32,
     /// The textarea, for focusing.
@@ -81,7 +81,11 @@ pub fn Composer(
         spawn_local(async move {
             let shown = match backend.preview(text).await {
                 Ok(html) => Preview::Ready(html),
-                Err(e) => Preview::Failed(format!("The preview couldn't be made. {e}")),
+                Err(e) => Preview::Failed(
+                    state
+                        .lang
+                        .f("preview.failed", &[("error", &state.lang.error(&e))]),
+                ),
             };
             preview.try_set(shown);
         });
@@ -90,7 +94,7 @@ pub fn Composer(
 
     view! {
         {can_preview.then(|| view! {
-            <div class="tb-tabs" role="tablist" aria-label="Write or preview">
+            <div class="tb-tabs" role="tablist" aria-label=state.lang.t("tabs.label")>
                 <button
                     type="button"
                     role="tab"
@@ -104,7 +108,7 @@ pub fn Composer(
                             let _ = el.focus();
                         }
                     }
-                >"Write"</button>
+                >{state.lang.t("tabs.write")}</button>
                 <button
                     type="button"
                     role="tab"
@@ -113,7 +117,7 @@ pub fn Composer(
                     aria-selected=move || selected(Tab::Preview)
                     aria-controls=panel_id.clone()
                     on:click=show_preview
-                >"Preview"</button>
+                >{state.lang.t("tabs.preview")}</button>
             </div>
         })}
         <div class="tb-panel" id=panel_id.clone() role=can_preview.then_some("tabpanel")
@@ -138,8 +142,8 @@ pub fn Composer(
                 ></textarea>
             </label>
             {move || (tab.get() == Tab::Preview).then(|| match preview.get() {
-                Preview::Empty => view! { <div class="tb-preview tb-preview-empty">"Nothing to preview yet."</div> }.into_any(),
-                Preview::Loading => view! { <div class="tb-preview tb-preview-loading" aria-busy="true">"Loading preview…"</div> }.into_any(),
+                Preview::Empty => view! { <div class="tb-preview tb-preview-empty">{state.lang.t("preview.empty")}</div> }.into_any(),
+                Preview::Loading => view! { <div class="tb-preview tb-preview-loading" aria-busy="true">{state.lang.t("preview.loading")}</div> }.into_any(),
                 Preview::Ready(html) => view! { <div class="tb-preview" inner_html=html></div> }.into_any(),
                 Preview::Failed(m) => view! { <p class="tb-error" role="alert" aria-live="polite">{m}</p> }.into_any(),
             })}
@@ -150,9 +154,14 @@ pub fn Composer(
 
 /// The length counter of a text, shown only near the limit.
 pub fn counter_view(text: RwSignal<String>) -> impl IntoView {
+    let t = ThreadState::get().lang;
     move || {
-        text.with(|t| counter(body_chars(t))).map(|c| {
-            view! { <p class="tb-counter" class:tb-counter-over=c.over>{c.text}</p> }
+        text.with(|s| counter(body_chars(s))).map(|c| {
+            let shown = t.f(
+                "counter",
+                &[("n", &t.num(c.chars as f64)), ("max", &t.num(c.max as f64))],
+            );
+            view! { <p class="tb-counter" class:tb-counter-over=c.over>{shown}</p> }
         })
     }
 }
@@ -160,24 +169,28 @@ pub fn counter_view(text: RwSignal<String>) -> impl IntoView {
 /// The short formatting help under the top form.
 #[component]
 pub fn FormatHelp() -> impl IntoView {
+    let t = ThreadState::get().lang;
     let rows = [
-        ("*italic*", "italic"),
-        ("**bold**", "bold"),
-        ("[link](https://…)", "a link"),
-        ("`code`", "code"),
-        ("> quote", "a quotation"),
-        ("- item", "a list"),
+        (format!("*{}*", t.t("help.italic")), t.t("help.italic")),
+        (format!("**{}**", t.t("help.bold")), t.t("help.bold")),
+        (
+            format!("[{}](https://…)", t.t("help.link_word")),
+            t.t("help.link"),
+        ),
+        (format!("`{}`", t.t("help.code")), t.t("help.code")),
+        (format!("> {}", t.t("help.quote_word")), t.t("help.quote")),
+        (format!("- {}", t.t("help.item_word")), t.t("help.list")),
     ];
     view! {
         <details class="tb-help">
-            <summary>"Formatting help"</summary>
+            <summary>{t.t("help.title")}</summary>
             <dl class="tb-help-list">
                 {rows.into_iter().map(|(write, get)| view! {
                     <div class="tb-help-row"><dt><code>{write}</code></dt><dd>{get}</dd></div>
                 }).collect_view()}
             </dl>
-            <p class="tb-help-note">"Leave an empty line between paragraphs. HTML is shown as typed."</p>
-            <p class="tb-help-note">"In the thread, J and K move to the next and previous comment, P to the one it answers."</p>
+            <p class="tb-help-note">{t.t("help.paragraphs")}</p>
+            <p class="tb-help-note">{t.t("help.keys")}</p>
         </details>
     }
 }

@@ -43,21 +43,22 @@ pub fn CommentForm(
     let is_reply = parent.is_some();
     // Servers like Waline keep anonymous comments as posted: say so before the reader posts.
     let can_edit = state.backend().is_none_or(|b| b.capabilities().edit);
-    let submit_text = if is_reply {
-        "Post reply"
+    let t = state.lang;
+    let submit_text = t.t(if is_reply {
+        "form.post_reply"
     } else {
-        "Post comment"
-    };
+        "form.post"
+    });
     let body_label = match &replying_to {
-        Some(name) => format!("Reply to {name}"),
-        None if is_reply => "Your reply".to_owned(),
-        None => "Your comment".to_owned(),
+        Some(name) => t.f("form.reply_to", &[("name", name)]),
+        None if is_reply => t.t("form.your_reply"),
+        None => t.t("form.your_comment"),
     };
-    let placeholder = if is_reply {
-        "Write a reply…"
+    let placeholder = t.t(if is_reply {
+        "form.placeholder_reply"
     } else {
-        "Join the discussion…"
-    };
+        "form.placeholder"
+    });
 
     if is_reply {
         // A reply form opens because the reader asked for it: put the cursor where they will type.
@@ -89,7 +90,7 @@ pub fn CommentForm(
         let (draft, email) = match checked {
             Ok(d) => d,
             Err(e) => {
-                error.set(Some(e.to_string()));
+                error.set(Some(t.invalid(&e)));
                 tab.set(Tab::Write);
                 if let Some(el) = textarea.get_untracked() {
                     let _ = el.focus();
@@ -105,7 +106,7 @@ pub fn CommentForm(
             return;
         };
         let Ok(thread) = config.key.clone() else {
-            error.set(Some("This page has no thread to post to.".to_owned()));
+            error.set(Some(t.t("form.no_thread")));
             return;
         };
         error.set(None);
@@ -165,11 +166,11 @@ pub fn CommentForm(
                         s.insert(id.clone(), source);
                     });
                     state.emit(|h, key| h.posted(key, &saved));
-                    state.announce(if is_reply {
-                        "Your reply was posted."
+                    state.announce(&t.t(if is_reply {
+                        "form.posted_reply"
                     } else {
-                        "Your comment was posted."
-                    });
+                        "form.posted"
+                    }));
                     let added = state.tree.try_update(|t| t.replace(&pending_id, saved));
                     // A retry whose first attempt was stored answers with the same comment: no
                     // second count.
@@ -196,7 +197,7 @@ pub fn CommentForm(
                         t.remove(&pending_id);
                     });
                     state.emit(|h, _| h.error("post", &e));
-                    error.try_set(Some(format!("Your comment wasn't posted. {e}")));
+                    error.try_set(Some(t.f("form.failed", &[("error", &t.error(&e))])));
                 }
             }
         });
@@ -244,8 +245,8 @@ pub fn CommentForm(
                     kind: "text",
                     autocomplete: "nickname",
                     max: NAME_MAX_CHARS,
-                    placeholder: "Name (optional)",
-                    label: "Your name (optional)",
+                    placeholder: t.t("form.name"),
+                    label: t.t("form.name.label"),
                     key: NAME_KEY,
                     value: state.name,
                 })}
@@ -255,22 +256,22 @@ pub fn CommentForm(
                     kind: "email",
                     autocomplete: "email",
                     max: EMAIL_MAX_CHARS,
-                    placeholder: "Email (optional, private)",
-                    label: "Email (optional, never shown — for reply notifications)",
+                    placeholder: t.t("form.email"),
+                    label: t.t("form.email.label"),
                     key: EMAIL_KEY,
                     value: state.email,
                 })}
                 <div class="tb-form-buttons">
                     {on_cancel.map(|cb| view! {
-                        <button type="button" class="tb-button tb-button-quiet tb-cancel" part="button" on:click=move |_| cb.run(())>"Cancel"</button>
+                        <button type="button" class="tb-button tb-button-quiet tb-cancel" part="button" on:click=move |_| cb.run(())>{t.t("form.cancel")}</button>
                     })}
                     <button type="submit" class="tb-button tb-button-primary" part="button button-primary" disabled=move || busy.get()>
-                        {move || if busy.get() { "Posting…" } else { submit_text }}
+                        {move || if busy.get() { t.t("form.posting") } else { submit_text.clone() }}
                     </button>
                 </div>
             </div>
             {(!is_reply && !can_edit).then(|| view! {
-                <p class="tb-form-note">"Comments can't be edited or deleted after posting on this comment server."</p>
+                <p class="tb-form-note">{t.t("form.no_edit")}</p>
             })}
             {(!is_reply).then(|| view! { <FormatHelp/> })}
         </form>
@@ -284,8 +285,8 @@ struct Remembered {
     kind: &'static str,
     autocomplete: &'static str,
     max: usize,
-    placeholder: &'static str,
-    label: &'static str,
+    placeholder: String,
+    label: String,
     key: &'static str,
     value: RwSignal<String>,
 }
@@ -294,7 +295,7 @@ fn remembered(f: Remembered) -> impl IntoView {
     let value = f.value;
     view! {
         <label class=f.class>
-            <span class="tb-label tb-sr-only">{f.label}</span>
+            <span class="tb-label tb-sr-only">{f.label.clone()}</span>
             <input
                 name=f.name
                 class="tb-input"

@@ -11,7 +11,7 @@ use super::compose::counter_view;
 use super::dom;
 use super::live;
 use super::state::ThreadState;
-use crate::thread::edit::{is_open, next_change_in, remaining_text};
+use crate::thread::edit::{is_open, minutes_left, next_change_in};
 use crate::thread::time::parse_rfc3339;
 
 /// What the reader is doing with their own comment.
@@ -122,34 +122,38 @@ pub fn own_actions(id: CommentId, own: OwnState, body: NodeRef<html::Div>) -> im
                         t.delete(&id);
                     });
                     state.count.update(|n| *n = n.saturating_sub(1));
-                    state.announce("Comment deleted");
+                    state.announce(&state.lang.t("own.deleted"));
                 }
                 Err(e) => {
                     own.mode.try_set(Own::Idle);
-                    own.error
-                        .try_set(Some(format!("Your comment wasn't deleted. {e}")));
+                    own.error.try_set(Some(
+                        state
+                            .lang
+                            .f("own.delete_failed", &[("error", &state.lang.error(&e))]),
+                    ));
                 }
             }
         });
     };
     let cancel = move |_| own.mode.set(Own::Idle);
+    let t = state.lang;
     move || {
         match own.mode.get() {
         Own::Confirming => view! {
-            <div class="tb-confirm" role="group" aria-label="Delete this comment?">
-                <span class="tb-confirm-text">"Delete this comment?"</span>
+            <div class="tb-confirm" role="group" aria-label=t.t("own.confirm")>
+                <span class="tb-confirm-text">{t.t("own.confirm")}</span>
                 <button type="button" class="tb-action tb-danger tb-delete-confirm" disabled=move || own.busy.get() on:click=delete.clone()>
-                    {move || if own.busy.get() { "Deleting…" } else { "Yes, delete" }}
+                    {move || t.t(if own.busy.get() { "own.deleting" } else { "own.confirm_yes" })}
                 </button>
-                <button type="button" class="tb-action tb-cancel" on:click=cancel>"Cancel"</button>
+                <button type="button" class="tb-action tb-cancel" on:click=cancel>{t.t("form.cancel")}</button>
             </div>
         }
         .into_any(),
         Own::Idle if own.open() => view! {
-            <button type="button" class="tb-action tb-edit" on:click=start_edit.clone()>"Edit"</button>
-            <button type="button" class="tb-action tb-delete" on:click=confirm>"Delete"</button>
+            <button type="button" class="tb-action tb-edit" on:click=start_edit.clone()>{t.t("own.edit")}</button>
+            <button type="button" class="tb-action tb-delete" on:click=confirm>{t.t("own.delete")}</button>
             <span class="tb-edit-remaining">
-                {move || own.until.get().and_then(|u| remaining_text(u, own.clock.get()))}
+                {move || own.until.get().and_then(|u| minutes_left(u, own.clock.get())).map(|m| t.n("own.left", m, &[]))}
             </span>
         }
         .into_any(),
@@ -174,7 +178,7 @@ pub fn edit_form(id: CommentId, own: OwnState) -> impl IntoView {
         }
         let body = match validate::body(&own.text.get_untracked()) {
             Ok(b) => b,
-            Err(e) => return own.error.set(Some(e.to_string())),
+            Err(e) => return own.error.set(Some(state.lang.invalid(&e))),
         };
         let Some(backend) = state.backend() else {
             return;
@@ -199,11 +203,14 @@ pub fn edit_form(id: CommentId, own: OwnState) -> impl IntoView {
                         s.insert(id.clone(), body);
                     });
                     own.mode.try_set(Own::Idle);
-                    state.announce("Comment saved");
+                    state.announce(&state.lang.t("own.saved"));
                 }
                 Err(e) => {
-                    own.error
-                        .try_set(Some(format!("Your changes weren't saved. {e}")));
+                    own.error.try_set(Some(
+                        state
+                            .lang
+                            .f("own.save_failed", &[("error", &state.lang.error(&e))]),
+                    ));
                 }
             }
         });
@@ -218,7 +225,7 @@ pub fn edit_form(id: CommentId, own: OwnState) -> impl IntoView {
         <form class="tb-edit-form" novalidate on:submit=save on:keydown=keydown
             aria-busy=move || if own.busy.get() { "true" } else { "false" }>
             <label class="tb-field">
-                <span class="tb-sr-only">"Edit your comment"</span>
+                <span class="tb-sr-only">{state.lang.t("own.edit.label")}</span>
                 <textarea
                     name="body"
                     class="tb-input tb-textarea"
@@ -231,9 +238,9 @@ pub fn edit_form(id: CommentId, own: OwnState) -> impl IntoView {
             </label>
             {counter_view(own.text)}
             <div class="tb-form-buttons">
-                <button type="button" class="tb-button tb-button-quiet tb-cancel" on:click=move |_| own.mode.set(Own::Idle)>"Cancel"</button>
+                <button type="button" class="tb-button tb-button-quiet tb-cancel" on:click=move |_| own.mode.set(Own::Idle)>{state.lang.t("form.cancel")}</button>
                 <button type="submit" class="tb-button tb-button-primary" disabled=move || own.busy.get()>
-                    {move || if own.busy.get() { "Saving…" } else { "Save" }}
+                    {move || state.lang.t(if own.busy.get() { "own.saving" } else { "own.save" })}
                 </button>
             </div>
         </form>

@@ -7,7 +7,6 @@ use talkback_protocol::CommentId;
 
 use super::item::comment_item;
 use super::state::ThreadState;
-use crate::thread::form::more_replies_text;
 use crate::thread::view::continues;
 
 /// The replies of a comment drawn at `depth` (in the current view).
@@ -33,7 +32,7 @@ pub fn replies_view(id: CommentId, depth: usize) -> impl IntoView {
                 view! {
                     <div class="tb-replies tb-replies-continue">
                         <button type="button" class="tb-button tb-button-quiet tb-continue" on:click=open>
-                            "Continue this thread →"
+                            {state.lang.t("continue")}
                         </button>
                     </div>
                 }
@@ -89,7 +88,8 @@ fn list(id: CommentId, depth: usize) -> impl IntoView {
                         t.set_replies_cursor(&id, page.next_cursor);
                     }),
                     Err(e) => {
-                        error.try_set(Some(format!("More replies couldn't be loaded. {e}")));
+                        let t = state.lang;
+                        error.try_set(Some(t.f("more_replies.failed", &[("error", &t.error(&e))])));
                     }
                 }
             });
@@ -118,7 +118,11 @@ fn list(id: CommentId, depth: usize) -> impl IntoView {
                         let load_more = load_more.clone();
                         view! {
                             <button type="button" class="tb-button tb-button-quiet tb-more-replies" disabled=move || loading.get() on:click=load_more>
-                                {move || if loading.get() { "Loading…".to_owned() } else { more_replies_text(unloaded) }}
+                                {move || if loading.get() { state.lang.t("loading.short") } else if unloaded == 0 {
+                                    state.lang.t("more_replies.some")
+                                } else {
+                                    state.lang.n("more_replies", unloaded, &[])
+                                }}
                             </button>
                         }
                     })}

@@ -8,6 +8,7 @@ use talkback_protocol::{CommentId, Cursor, SortOrder};
 
 use super::dom;
 use super::events::Host;
+use super::lang::Lang;
 use crate::backend::Backend;
 use crate::config::Config;
 use crate::thread::prefs::{EMAIL_KEY, NAME_KEY, OLD_NAME_KEY, SORT_KEY, draft_key, initial_sort};
@@ -60,6 +61,8 @@ pub struct ThreadState {
     pub root: StoredValue<Option<web_sys::Element>, LocalStorage>,
     /// Where events for the page go.
     pub host: StoredValue<Host, LocalStorage>,
+    /// The reader's language.
+    pub lang: Lang,
     seq: StoredValue<u32>,
 }
 
@@ -70,7 +73,7 @@ fn zone() -> Zone {
 
 impl ThreadState {
     /// Fresh state for a page.
-    pub fn new(backend: Rc<dyn Backend>, config: Config, host: Host) -> Self {
+    pub fn new(backend: Rc<dyn Backend>, config: Config, host: Host, lang: Lang) -> Self {
         let name = dom::load(NAME_KEY)
             .or_else(|| dom::load(OLD_NAME_KEY))
             .unwrap_or_default();
@@ -97,6 +100,7 @@ impl ThreadState {
             zone: StoredValue::new(zone()),
             root: StoredValue::new_local(None),
             host: StoredValue::new_local(host),
+            lang,
             seq: StoredValue::new(0),
         }
     }

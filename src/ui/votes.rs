@@ -5,8 +5,8 @@ use leptos::task::spawn_local;
 use talkback_protocol::{CommentId, Vote};
 
 use super::avatar::Arrow;
+use super::lang::Lang;
 use super::state::ThreadState;
-use crate::backend::BackendError;
 use crate::thread::vote::{Press, Tally, VoteState};
 
 /// Score and vote buttons with optimistic updates and a visible rollback message. `votes` is
@@ -40,14 +40,18 @@ pub fn votes_view(
                             .flatten();
                         // Said once the reader's last press is stored, not for each step.
                         if next.is_none() {
-                            state.announce(&vote_saved(r.my_vote, &name, r.score));
+                            state.announce(&vote_saved(state.lang, r.my_vote, &name, r.score));
                         }
                         next
                     }
                     Err(e) => {
                         state.emit(|h, _| h.error("vote", &e));
                         votes.try_update(VoteState::settle_err);
-                        error.try_set(Some(vote_failed(&e)));
+                        error.try_set(Some(
+                            state
+                                .lang
+                                .f("vote.failed", &[("error", &state.lang.error(&e))]),
+                        ));
                         None
                     }
                 };
@@ -60,12 +64,13 @@ pub fn votes_view(
     // Without vote undo (Isso) the first vote is final: no button may promise to change it.
     let final_votes = caps.is_some_and(|c| !c.vote_undo);
     let shown = move || votes.with(VoteState::shown);
+    let t = state.lang;
     can_vote.then(|| {
         view! {
             <div class="tb-votes" part="votes">
                 {vote_button(Press::Up, author, votes, disabled, final_votes, press)}
-                <span class="tb-score" part="score" title=move || { let t = shown(); format!("{} up, {} down", t.up, t.down) }>
-                    {move || shown().score}
+                <span class="tb-score" part="score" title=move || { let s = shown(); t.f("vote.score.title", &[("up", &t.num(s.up as f64)), ("down", &t.num(s.down as f64))]) }>
+                    {move || t.num(shown().score as f64)}
                 </span>
                 {can_down.then(|| vote_button(Press::Down, author, votes, disabled, final_votes, press))}
             </div>
@@ -83,18 +88,19 @@ fn vote_button(
     final_votes: bool,
     press: Callback<Press>,
 ) -> impl IntoView + use<> {
+    let t = ThreadState::get().lang;
     let settled = move || final_votes && votes.with(|s| s.shown().mine != Vote::None);
     let (class, part, verb, vote) = match which {
         Press::Up => (
             "tb-action tb-vote tb-up",
             "action vote vote-up",
-            "Upvote",
+            "vote.up.label",
             Vote::Up,
         ),
         Press::Down => (
             "tb-action tb-vote tb-down",
             "action vote vote-down",
-            "Downvote",
+            "vote.down.label",
             Vote::Down,
         ),
     };
@@ -104,9 +110,9 @@ fn vote_button(
             class=class
             part=part
             aria-pressed=move || if votes.with(|s| s.shown().mine == vote) { "true" } else { "false" }
-            aria-label=format!("{verb} comment by {author}")
+            aria-label=t.f(verb, &[("name", author)])
             disabled=move || disabled || settled()
-            title=move || settled().then_some("Votes on this comment server can't be changed or taken back")
+            title=move || settled().then(|| t.t("vote.final"))
             on:click=move |_| press.run(which)
         >
             <Arrow up=which == Press::Up/>
@@ -114,14 +120,11 @@ fn vote_button(
     }
 }
 
-fn vote_saved(vote: Vote, author: &str, score: i64) -> String {
-    match vote {
-        Vote::Up => format!("Upvoted the comment by {author}. Score {score}."),
-        Vote::Down => format!("Downvoted the comment by {author}. Score {score}."),
-        Vote::None => format!("Vote withdrawn from the comment by {author}. Score {score}."),
-    }
-}
-
-fn vote_failed(e: &BackendError) -> String {
-    format!("Your vote wasn't saved. {e}")
+fn vote_saved(t: Lang, vote: Vote, author: &str, score: i64) -> String {
+    let key = match vote {
+        Vote::Up => "vote.saved.up",
+        Vote::Down => "vote.saved.down",
+        Vote::None => "vote.saved.none",
+    };
+    t.f(key, &[("name", author), ("score", &t.num(score as f64))])
 }
