@@ -20,7 +20,7 @@ pub struct Counter {
 /// The counter for a text of `chars` characters (as the server counts them: after trimming),
 /// `None` while it is comfortably short.
 pub fn counter(chars: usize) -> Option<Counter> {
-    (chars * 10 > BODY_MAX_CHARS * COUNTER_FROM_TENTHS).then(|| Counter {
+    (chars * 10 > BODY_MAX_CHARS * COUNTER_FROM_TENTHS).then_some(Counter {
         chars,
         max: BODY_MAX_CHARS,
         over: chars > BODY_MAX_CHARS,
