@@ -73,12 +73,12 @@ fn suite_status(cmd: &mut Command) -> Result<ExitCode> {
     Ok(ExitCode::from(code))
 }
 
-/// The reference server started here; stopped when dropped.
-struct Server(Child);
+/// A reference server started with its stdout piped; stopped when dropped (`bench` uses it too).
+pub struct Server(pub Child);
 
 impl Server {
     /// Waits for the `listening on` line and returns the base URL it names.
-    fn wait_listening(&mut self) -> Result<String> {
+    pub fn wait_listening(&mut self) -> Result<String> {
         let Some(stdout) = self.0.stdout.take() else {
             bail!("the server's output is not readable");
         };

@@ -1,11 +1,13 @@
 //! `cargo xtask <command>`: builds the widget bundle, runs the demo and runs every test.
 
+mod bench;
 mod build;
 mod conformance;
 mod counts;
 mod demo;
 mod peers;
 mod screenshot;
+mod size;
 mod test;
 mod tools;
 
@@ -18,6 +20,9 @@ usage: cargo xtask <command>
 
 commands:
   build        build the widget bundle into dist/ (wasm, glue, css, embed.js, demo page)
+  size         build, then compare the widget's gzip total with xtask/size-budget.toml
+               (`size --record` writes the current figures there)
+  bench        build, then print transfer sizes and count the demo's requests before first paint
   demo         build, then serve the demo article with seeded comments on http://127.0.0.1:8080/
   test         install what is missing, build, then run every test (unit, API, browser)
   screenshot   build, then write docs/screenshot-desktop.png and docs/screenshot-mobile.png
@@ -28,6 +33,8 @@ fn main() -> ExitCode {
     let command = std::env::args().nth(1);
     let result = Workspace::locate().and_then(|ws| match command.as_deref() {
         Some("build") => build::run(&ws).map(|_| ExitCode::SUCCESS),
+        Some("size") => size::run(&ws, &std::env::args().skip(2).collect::<Vec<_>>()),
+        Some("bench") => bench::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("demo") => demo::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("test") => test::run(&ws),
         Some("screenshot") => screenshot::run(&ws).map(|_| ExitCode::SUCCESS),

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI runs, from a machine that has only rustup.
 
-use crate::{Workspace, build, describe, peers, tools};
+use crate::{Workspace, build, describe, peers, size, tools};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
@@ -9,7 +9,9 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     tools::ensure_browser()?;
     // The real Isso and Waline the adapter tests run against (installed once, then reused).
     let peers = peers::ensure(ws)?;
-    build::run(ws)?;
+    let widget = build::run(ws)?;
+    // Judged now, reported again after the tests, so a size regression does not hide them.
+    let size_ok = size::check(ws, size::measure(&widget.files)?)?;
     let server = ws.build_server()?;
     let axe = tools::axe_core(ws)?;
 
@@ -35,6 +37,10 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     };
     if !status.success() {
         eprintln!("xtask: tests failed ({status})");
+    }
+    if !size_ok {
+        eprintln!("xtask: failing: the widget grew past the size ratchet (see the SIZE RATCHET message above)");
+        return Ok(ExitCode::FAILURE);
     }
     // Exit codes above 255 do not exist on unix; anything else unexpected is a plain failure.
     let code = status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1);

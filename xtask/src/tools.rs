@@ -8,9 +8,16 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The toolchain the shipping wasm is built with. Nightly, because rebuilding `std` with
+/// immediate-abort panics (`-Zbuild-std`) drops the panic machinery, ~24 KB gzip measured (see
+/// docs/size.md); pinned to a date, so sizes and behaviour cannot drift under the size ratchet.
+/// Everything else (server, tests, xtask) stays on the stable toolchain of rust-toolchain.toml.
+pub const NIGHTLY: &str = "nightly-2026-05-20";
 /// binaryen 132 from npm; Debian's binaryen (108) silently produces broken modules.
 const BINARYEN: &str = "binaryen@132";
+/// Minifier for the JS and CSS xtask ships (syntax is never lowered: its default target is esnext).
+const ESBUILD: &str = "esbuild@0.28.2";
 /// The accessibility rules engine the tests run inside Chromium.
 const AXE_CORE: &str = "axe-core@4.14.1";
 /// Where the browser tests expect Chromium and its driver (Debian's packages put them there).
@@ -18,23 +25,37 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// See [`CHROMIUM`].
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// Makes sure rustup has the wasm target for the pinned toolchain.
-pub fn ensure_wasm_target(ws: &Workspace) -> Result<()> {
+/// Makes sure rustup has [`NIGHTLY`] with `rust-src` (for `-Zbuild-std`) and the wasm target,
+/// installing whatever is missing; a machine that already has them is left alone.
+pub fn ensure_nightly(ws: &Workspace) -> Result<&'static str> {
     let output = Command::new("rustup")
-        .args(["target", "list", "--installed"])
+        .args(["component", "list", "--installed", "--toolchain", NIGHTLY])
         .current_dir(&ws.root)
         .output()
         .context("could not run `rustup`; install rustup (https://rustup.rs) and retry")?;
+    // A toolchain that is not installed makes rustup fail here, which means "install it".
     let installed = String::from_utf8_lossy(&output.stdout);
-    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
-        return Ok(());
+    let has = |component: &str| output.status.success() && installed.lines().any(|l| l.trim() == component);
+    if has("rust-src") && has(&format!("rust-std-{WASM_TARGET}")) {
+        return Ok(NIGHTLY);
     }
-    run_cmd(Command::new("rustup").args(["target", "add", WASM_TARGET]).current_dir(&ws.root))
+    run_cmd(
+        Command::new("rustup")
+            .args(["toolchain", "install", NIGHTLY, "--profile", "minimal"])
+            .args(["--component", "rust-src", "--target", WASM_TARGET])
+            .current_dir(&ws.root),
+    )?;
+    Ok(NIGHTLY)
 }
 
 /// Returns the npm-installed `wasm-opt`, installing `binaryen@132` into `.tools/` first if needed.
 pub fn wasm_opt(ws: &Workspace) -> Result<PathBuf> {
     npm_tool(ws, BINARYEN, &[".bin", "wasm-opt"])
+}
+
+/// Returns the npm-installed `esbuild`, installing it into `.tools/` first if needed.
+pub fn esbuild(ws: &Workspace) -> Result<PathBuf> {
+    npm_tool(ws, ESBUILD, &[".bin", "esbuild"])
 }
 
 /// Returns axe-core's browser script (`axe.min.js`), which the accessibility tests inject into
