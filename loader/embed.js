@@ -77,6 +77,8 @@
           // `.href` (not the attribute) so a relative canonical link becomes absolute.
           canonical: canonical && canonical.href,
           pageUrl: location.origin + location.pathname,
+          // Other languages than English are fetched by the readers who need them.
+          locales: url("locales/") + "{tag}.txt?v=__TB_WASM__",
           emit: emit
         }));
       }).catch((e) => {

@@ -1,6 +1,7 @@
-//! The widget's words in each language: the locale files in `locales/` (embedded at build
-//! time), the choice of a locale for a requested language, and filling in `{placeholders}`.
-//! Numbers, plural categories, dates and relative times come from the browser's `Intl`.
+//! The widget's words in each language: the locale files in `locales/` (English embedded, the
+//! others fetched by the readers who need them), the choice of a locale for a requested
+//! language, and filling in `{placeholders}`. Numbers, plural categories, dates and relative
+//! times come from the browser's `Intl`.
 
 mod files {
     include!(concat!(env!("OUT_DIR"), "/locales.rs"));
@@ -31,12 +32,9 @@ impl Locale {
         Locale { tag, entries }
     }
 
-    /// The embedded locale `tag`, if there is one.
-    pub fn embedded(tag: &str) -> Option<Locale> {
-        files::FILES
-            .iter()
-            .find(|(t, _)| *t == tag)
-            .map(|(t, text)| Locale::parse(t, text))
+    /// English, embedded in the widget.
+    pub fn english() -> Locale {
+        Locale::parse(FALLBACK, files::ENGLISH)
     }
 
     /// The text of `key`, if this locale has it.
@@ -59,13 +57,13 @@ impl Locale {
     }
 }
 
-/// Tags of the embedded locales.
+/// Tags of the locale files.
 pub fn tags() -> impl Iterator<Item = &'static str> {
-    files::FILES.iter().map(|(t, _)| *t)
+    files::TAGS.iter().copied()
 }
 
-/// The embedded locale for a requested language (`de-AT`, `pt_BR`, `ar`): the whole tag, else
-/// its language, else English.
+/// The locale file for a requested language (`de-AT`, `pt_BR`, `ar`): the whole tag, else its
+/// language, else English.
 pub fn pick(requested: &str) -> &'static str {
     let wanted = requested.trim().replace('_', "-").to_ascii_lowercase();
     let language = wanted.split('-').next().unwrap_or_default();
@@ -83,15 +81,16 @@ pub struct Texts {
 }
 
 impl Texts {
-    /// The texts for a requested language.
-    pub fn for_language(requested: &str) -> Texts {
-        let empty = || Locale {
-            tag: FALLBACK,
-            entries: Vec::new(),
-        };
+    /// English.
+    pub fn english() -> Texts {
+        Texts::of(Locale::english())
+    }
+
+    /// The texts of `locale`.
+    pub fn of(locale: Locale) -> Texts {
         Texts {
-            locale: Locale::embedded(pick(requested)).unwrap_or_else(empty),
-            fallback: Locale::embedded(FALLBACK).unwrap_or_else(empty),
+            locale,
+            fallback: Locale::english(),
         }
     }
 
@@ -155,21 +154,28 @@ mod tests {
         }
     }
 
+    /// A locale file as the widget fetches it.
+    fn file(tag: &'static str) -> Locale {
+        let path = format!("{}/locales/{tag}.txt", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+        Locale::parse(tag, Box::leak(text.into_boxed_str()))
+    }
+
     #[test]
     fn there_are_at_least_eight_languages_and_arabic_is_right_to_left() {
         let all: Vec<_> = tags().collect();
         for tag in ["en", "de", "fr", "es", "pt", "ru", "ja", "ar"] {
             assert!(all.contains(&tag), "{tag} missing from {all:?}");
         }
-        assert!(Locale::embedded("ar").unwrap().rtl());
-        assert!(!Locale::embedded("de").unwrap().rtl());
+        assert!(file("ar").rtl());
+        assert!(!file("de").rtl());
     }
 
     #[test]
     fn every_locale_has_every_english_text_with_the_same_placeholders() {
-        let en = Locale::embedded(FALLBACK).unwrap();
+        let en = Locale::english();
         for tag in tags() {
-            let l = Locale::embedded(tag).unwrap();
+            let l = file(tag);
             for key in en.keys() {
                 let (b, plural) = (base(key), base(key) != key);
                 let theirs = if plural {
@@ -220,14 +226,14 @@ mod tests {
 
     #[test]
     fn texts_fall_back_and_fill_in() {
-        let ru = Texts::for_language("ru-RU");
+        let ru = Texts::of(file("ru"));
         assert_eq!(ru.plural("comments", "few"), "{n} комментария");
         assert_eq!(
             ru.plural("comments", "zero"),
             "{n} комментария",
             "other when a category is missing"
         );
-        let ja = Texts::for_language("ja");
+        let ja = Texts::of(file("ja"));
         assert_eq!(ja.text("no.such.key"), "no.such.key");
         assert_eq!(
             fill("{name} · {n}", &[("n", "3"), ("name", "Ada")]),

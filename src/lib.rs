@@ -42,14 +42,23 @@ mod entry {
     #[wasm_bindgen]
     pub fn mount(root: web_sys::HtmlElement, config: JsValue) -> Mounted {
         let host = crate::ui::events::Host::from_js(&config);
-        // The loader resolves data-lang, else the page's lang, else the browser's.
-        let lang = js_sys::Reflect::get(&config, &JsValue::from_str("lang"))
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
+        let option = |name: &str| {
+            js_sys::Reflect::get(&config, &JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        // The loader resolves data-lang, else the page's lang, else the browser's, and says
+        // where the locale files are.
+        let lang = option("lang").unwrap_or_default();
+        let locales = option("locales");
         let config = crate::config::Config::from_js(&config);
         let handle = leptos::mount::mount_to(root, move || {
-            crate::ui::app::App(crate::ui::app::AppProps { config, host, lang })
+            crate::ui::app::App(crate::ui::app::AppProps {
+                config,
+                host,
+                lang,
+                locales,
+            })
         });
         Mounted {
             handle: Some(Box::new(handle)),

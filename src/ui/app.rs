@@ -33,7 +33,14 @@ const TICK: Duration = Duration::from_secs(30);
 
 /// The whole widget for one page.
 #[component]
-pub fn App(config: Config, host: Host, lang: String) -> impl IntoView {
+pub fn App(
+    config: Config,
+    host: Host,
+    /// The reader's language tag.
+    lang: String,
+    /// Where locale files are, `…/locales/{tag}.txt?v=…`.
+    locales: Option<String>,
+) -> impl IntoView {
     let backend: Rc<dyn Backend> = crate::backend::connect(config.backend, &config.api);
     let no_key = config.key.clone().err();
     let state = ThreadState::new(backend, config, host, Lang::new(&lang));
@@ -49,12 +56,15 @@ pub fn App(config: Config, host: Host, lang: String) -> impl IntoView {
 
     let load = move || {
         status.set(Status::Loading);
-        let no_key = no_key.clone();
+        let (no_key, locales) = (no_key.clone(), locales.clone());
         spawn_local(async move {
             if let Some(why) = no_key {
+                t.load(locales).await;
                 return status.set(Status::Failed(t.f("no_key", &[("why", &why)])));
             }
-            match first_page(state).await {
+            // The texts arrive alongside the thread, never after it.
+            let (loaded, ()) = futures::future::join(first_page(state), t.load(locales)).await;
+            match loaded {
                 Ok(()) => {
                     status.try_set(Status::Ready);
                     // The view follows the status asynchronously: tell the page once the
@@ -86,7 +96,7 @@ pub fn App(config: Config, host: Host, lang: String) -> impl IntoView {
     view! {
         // Named by its header ("42 comments") once loaded, so it differs from the "Comments"
         // region a host page typically wraps it in (landmarks need distinct names).
-        <section class="tb-root" part="root" node_ref=root lang=t.tag() dir=t.dir()
+        <section class="tb-root" part="root" node_ref=root lang=t.tag() dir=move || t.dir()
             aria-label=move || (status.get() != Status::Ready).then(|| t.t("root.label"))
             aria-labelledby=move || (status.get() == Status::Ready).then_some("tb-count")
             on:keydown=move |ev| {

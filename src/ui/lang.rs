@@ -2,18 +2,50 @@
 //! browser's `Intl` for plural categories, numbers, dates and relative times, so the wasm
 //! carries no date or number library.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Function, Object, Reflect};
 use leptos::prelude::*;
 use talkback_protocol::{ErrorCode, ValidationError};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::backend::BackendError;
-use crate::i18n::{Texts, fill, pick};
+use crate::i18n::{FALLBACK, Locale, Texts, fill, pick};
 use crate::thread::time::Ago;
 
 /// One widget's language; `Copy`, so closures can capture it freely.
 #[derive(Clone, Copy)]
-pub struct Lang(StoredValue<Inner, LocalStorage>);
+pub struct Lang {
+    inner: StoredValue<Inner, LocalStorage>,
+    /// The locale's texts are in (English is from the start; others after [`Lang::load`]).
+    ready: RwSignal<bool>,
+    /// The locale file the reader's language needs.
+    wanted: &'static str,
+}
+
+thread_local! {
+    /// Locale files fetched by this page, so remounting a widget fetches nothing again.
+    static FETCHED: RefCell<Vec<(&'static str, &'static str)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The text of locale file `tag`, from `template` (`…/locales/{tag}.txt?v=…`, given by the
+/// loader), fetched once per page.
+async fn fetch(template: &str, tag: &'static str) -> Option<&'static str> {
+    if let Some(text) =
+        FETCHED.with(|f| f.borrow().iter().find(|(t, _)| *t == tag).map(|(_, x)| *x))
+    {
+        return Some(text);
+    }
+    let url = template.replace("{tag}", tag);
+    let response = gloo_net::http::Request::get(&url).send().await.ok()?;
+    if !response.ok() {
+        return None;
+    }
+    // Kept for the page's life: at most one string per language the page shows.
+    let text: &'static str = Box::leak(response.text().await.ok()?.into_boxed_str());
+    FETCHED.with(|f| f.borrow_mut().push((tag, text)));
+    Some(text)
+}
 
 struct Inner {
     texts: Texts,
@@ -54,10 +86,11 @@ fn call_string(f: Option<&Function>, arg: &JsValue) -> Option<String> {
 }
 
 impl Lang {
-    /// The language for a requested tag (`data-lang`, the page's `lang`, the browser's).
+    /// The language for a requested tag (`data-lang`, the page's `lang`, the browser's); its
+    /// texts are English until [`Lang::load`] has fetched the locale file.
     pub fn new(requested: &str) -> Lang {
-        let texts = Texts::for_language(requested);
-        let locale = texts.locale().tag;
+        let texts = Texts::english();
+        let locale = pick(requested);
         let requested = requested.trim().replace('_', "-");
         // Keep the reader's region (en-GB dates) when its language is the one shown.
         let tag = if pick(&requested) == locale && !requested.is_empty() {
@@ -83,23 +116,46 @@ impl Lang {
             texts,
             tag,
         };
-        Lang(StoredValue::new_local(inner))
+        Lang {
+            inner: StoredValue::new_local(inner),
+            ready: RwSignal::new(locale == FALLBACK),
+            wanted: locale,
+        }
+    }
+
+    /// Fetches the locale file the language needs from `template` (English stays when there is
+    /// none or it cannot be had), then marks the texts ready.
+    pub async fn load(self, template: Option<String>) {
+        if self.ready.get_untracked() {
+            return;
+        }
+        if let Some(text) = match template {
+            Some(t) => fetch(&t, self.wanted).await,
+            None => None,
+        } {
+            let texts = Texts::of(Locale::parse(self.wanted, text));
+            self.inner.try_update_value(|i| i.texts = texts);
+        }
+        self.ready.try_set(true);
     }
 
     /// The BCP 47 tag of the shown language.
     pub fn tag(&self) -> String {
-        self.0.try_with_value(|i| i.tag.clone()).unwrap_or_default()
+        self.inner
+            .try_with_value(|i| i.tag.clone())
+            .unwrap_or_default()
     }
 
-    /// `rtl` or `ltr`.
+    /// `rtl` or `ltr`; reactive, since the locale's texts may arrive after the first render.
     pub fn dir(&self) -> &'static str {
-        let rtl = self.0.try_with_value(|i| i.texts.locale().rtl());
+        self.ready.track();
+        let rtl = self.inner.try_with_value(|i| i.texts.locale().rtl());
         if rtl == Some(true) { "rtl" } else { "ltr" }
     }
 
     /// The text of `key`.
     pub fn t(&self, key: &str) -> String {
-        self.0
+        self.inner
             .try_with_value(|i| i.texts.text(key).to_owned())
             .unwrap_or_default()
     }
@@ -111,7 +167,7 @@ impl Lang {
 
     /// The plural text of `key` for `n`, with `{n}` (formatted) and `args` filled in.
     pub fn n(&self, key: &str, n: u64, args: &[(&str, &str)]) -> String {
-        self.0
+        self.inner
             .try_with_value(|i| {
                 let category = i
                     .plural
@@ -135,7 +191,7 @@ impl Lang {
 
     /// A number in the reader's notation (9,120 · 9.120 · 9 120).
     pub fn num(&self, n: f64) -> String {
-        self.0
+        self.inner
             .try_with_value(|i| call_string(i.number.as_ref(), &JsValue::from_f64(n)))
             .flatten()
             .unwrap_or_else(|| n.to_string())
@@ -151,7 +207,7 @@ impl Lang {
             Ago::Days(d) => (-d, "day"),
             Ago::On(ms) => return self.date(ms, false),
         };
-        self.0
+        self.inner
             .try_with_value(|i| {
                 let rtf = i.relative.as_ref()?;
                 let format: Function = Reflect::get(rtf, &"format".into()).ok()?.dyn_into().ok()?;
@@ -167,7 +223,7 @@ impl Lang {
     /// A date ("24 Nov 2026"), with the time when `with_time`, in the reader's zone.
     pub fn date(&self, ms: i64, with_time: bool) -> String {
         let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-        self.0
+        self.inner
             .try_with_value(|i| {
                 let f = if with_time { &i.date_time } else { &i.date };
                 call_string(f.as_ref(), &date)

@@ -93,6 +93,8 @@ pub fn run(ws: &Workspace) -> Result<Widget> {
     write(&filled, embed.as_bytes())?;
     minify(&esbuild, &filled, &ws.dist.join("embed.js"))?;
     write(&ws.dist.join("count.js"), crate::counts::script(&ws.root)?.as_bytes())?;
+    // The widget embeds English and fetches another language's file when a reader needs it.
+    copy_dir(&ws.root.join("locales"), &ws.dist.join("locales"))?;
 
     copy_file(&ws.root.join("index.html"), &ws.dist.join("index.html"))?;
     let demo_assets = ws.root.join("demo");
