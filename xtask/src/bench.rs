@@ -6,7 +6,7 @@ use crate::{Workspace, build, size, tools};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -261,15 +261,7 @@ impl Driver {
             self.port,
             body.len()
         )?;
-        let mut reply = Vec::new();
-        stream.read_to_end(&mut reply)?;
-        let reply = String::from_utf8_lossy(&reply);
-        let (head, payload) = reply.split_once("\r\n\r\n").context("chromedriver sent no HTTP body")?;
-        let payload = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-            dechunk(payload)
-        } else {
-            payload.to_owned()
-        };
+        let payload = read_response(BufReader::new(stream))?;
         let value: Value = serde_json::from_str(&payload)
             .with_context(|| format!("chromedriver answered {method} {path} with non-JSON: {payload}"))?;
         if let Some(error) = value.pointer("/value/error").and_then(Value::as_str) {
@@ -287,19 +279,51 @@ impl Drop for Driver {
     }
 }
 
-/// Joins the chunks of a chunked HTTP body.
-fn dechunk(body: &str) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(len) = usize::from_str_radix(size.trim(), 16) else { break };
-        if len == 0 || after.len() < len {
+/// Reads one HTTP/1.1 response body: chromedriver keeps the connection open, so the body ends
+/// where its Content-Length (or its last chunk) says, not at end of stream.
+fn read_response(mut reader: impl BufRead) -> Result<String> {
+    let mut length = None;
+    let mut chunked = false;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            bail!("chromedriver closed the connection before the end of its headers");
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
             break;
         }
-        out.push_str(&after[..len]);
-        rest = after[len..].trim_start_matches("\r\n");
+        if let Some((name, value)) = line.split_once(':') {
+            let value = value.trim();
+            match name.trim().to_ascii_lowercase().as_str() {
+                "content-length" => length = value.parse::<usize>().ok(),
+                "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
+                _ => {}
+            }
+        }
     }
-    out
+    let mut body = Vec::new();
+    if chunked {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size)?;
+            let size = usize::from_str_radix(size.trim(), 16)
+                .with_context(|| format!("bad chunk size `{}` from chromedriver", size.trim()))?;
+            if size == 0 {
+                break;
+            }
+            let start = body.len();
+            body.resize(start + size, 0);
+            reader.read_exact(&mut body[start..])?;
+            let mut crlf = [0; 2];
+            reader.read_exact(&mut crlf)?;
+        }
+    } else {
+        let length = length.context("chromedriver sent neither Content-Length nor a chunked body")?;
+        body.resize(length, 0);
+        reader.read_exact(&mut body)?;
+    }
+    String::from_utf8(body).context("chromedriver sent a body that is not UTF-8")
 }
 
 #[cfg(test)]
@@ -316,7 +340,14 @@ mod tests {
     }
 
     #[test]
+    fn a_response_body_ends_at_its_length_even_on_an_open_connection() {
+        let reply = "HTTP/1.1 200 OK\r\nContent-Length:7\r\n\r\n{\"a\":1}and more";
+        assert_eq!(read_response(reply.as_bytes()).unwrap(), "{\"a\":1}");
+    }
+
+    #[test]
     fn chunked_bodies_are_joined() {
-        assert_eq!(dechunk("4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n"), "{\"a\":1}");
+        let reply = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n";
+        assert_eq!(read_response(reply.as_bytes()).unwrap(), "{\"a\":1}");
     }
 }
