@@ -5,7 +5,7 @@
 //! `talkback-<h>.js`, `talkback_bg-<h>.wasm`, `talkback-<h>.css` (cacheable forever), and the demo
 //! page `index.html` with its `demo/` assets.
 
-use crate::{Workspace, run_cmd, tools};
+use crate::{Workspace, imports, run_cmd, tools};
 use anyhow::{Context, Result, bail};
 use flate2::{Compression, write::GzEncoder};
 use sha2::{Digest, Sha256};
@@ -67,6 +67,8 @@ pub fn run(ws: &Workspace) -> Result<Widget> {
     println!("xtask: wasm-bindgen took {:.1?}", started.elapsed());
 
     let bound_wasm = staging.join(format!("{OUT_NAME}_bg.wasm"));
+    let renamed = imports::shorten(&bound_wasm, &staging.join(format!("{OUT_NAME}.js")))?;
+    println!("xtask: shortened the names of {renamed} imports");
     let optimized = staging.join(format!("{OUT_NAME}_bg.opt.wasm"));
     let started = Instant::now();
     run_cmd(Command::new(&wasm_opt).args(WASM_OPT_FLAGS).arg(&bound_wasm).arg("-o").arg(&optimized))?;

@@ -5,6 +5,7 @@ mod build;
 mod conformance;
 mod counts;
 mod demo;
+mod imports;
 mod peers;
 mod screenshot;
 mod size;
