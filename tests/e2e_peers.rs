@@ -371,3 +371,45 @@ async fn waline_reader_posts_with_pid_and_rid_likes_and_cannot_edit() {
         .await;
     assert_eq!(offered, json!([]));
 }
+
+/// Opens the peer listing page with one link per key and returns the link texts once count.js
+/// has filled them all.
+async fn listing_counts(h: &Harness, backend: &str, api: &str, keys: &[&str]) -> Json {
+    let url = format!(
+        "{}/peer-counts.html?backend={backend}&api={}&keys={}",
+        h.base,
+        peers::http::escape(api),
+        peers::http::escape(&keys.join(","))
+    );
+    h.client.goto(&url).await.expect("the listing loads");
+    h.wait_js(
+        "count.js fills every link",
+        "const links = [...document.querySelectorAll('[data-talkback-count]')];
+         return links.length && links.every(a => a.textContent !== 'Comments') ? links.map(a => a.textContent) : null;",
+        vec![],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn count_js_reads_isso_counts_for_a_listing() {
+    let h = Harness::start().await;
+    let isso = Isso::start(&h.base);
+    for n in 0..3 {
+        isso.post("/2026/isso-counted", Some("Counter"), &seeded_text(n), None, &reader_ip(n));
+    }
+    isso.post("/2026/isso-once", Some("Counter"), &seeded_text(9), None, &reader_ip(9));
+    let texts = listing_counts(&h, "isso", &isso.url, &["/2026/isso-counted", "/2026/isso-once", "/2026/isso-none"]).await;
+    assert_eq!(texts, json!(["3 comments", "1 comment", "0 comments"]), "counts as Isso stores them");
+}
+
+#[tokio::test]
+async fn count_js_reads_waline_counts_for_a_listing() {
+    let h = Harness::start().await;
+    let waline = Waline::start();
+    for n in 0..2 {
+        waline.post("/2026/waline-counted", Some("Counter"), &seeded_text(n), None, &reader_ip(n));
+    }
+    let texts = listing_counts(&h, "waline", &waline.url, &["/2026/waline-counted", "/2026/waline-none"]).await;
+    assert_eq!(texts, json!(["2 comments", "0 comments"]), "counts as Waline stores them");
+}
