@@ -40,6 +40,8 @@
     var json = (r) => (r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status)));
     var zip = (list) => {
       var out = {};
+      // A lone number answers a lone key (Waline does that for one path).
+      if (typeof list == "number" && keys.length == 1) out[keys[0]] = list;
       if (Array.isArray(list)) keys.forEach((k, i) => (out[k] = list[i]));
       return out;
     };

@@ -412,4 +412,7 @@ async fn count_js_reads_waline_counts_for_a_listing() {
     }
     let texts = listing_counts(&h, "waline", &waline.url, &["/2026/waline-counted", "/2026/waline-none"]).await;
     assert_eq!(texts, json!(["2 comments", "0 comments"]), "counts as Waline stores them");
+    // A listing with a single link asks for a single path.
+    let texts = listing_counts(&h, "waline", &waline.url, &["/2026/waline-counted"]).await;
+    assert_eq!(texts, json!(["2 comments"]), "a lone count as Waline stores it");
 }
