@@ -221,7 +221,69 @@ pub struct ImportThread {
     pub comments: Vec<ImportComment>,
 }
 
+/// What changed in a thread; the event's payload is read from the comment when it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// A comment or reply was posted.
+    Posted,
+    /// A comment's body was edited.
+    Edited,
+    /// A comment was deleted.
+    Deleted,
+    /// A comment's tallies changed.
+    Voted,
+}
+
+impl EventKind {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Posted => "posted",
+            EventKind::Edited => "edited",
+            EventKind::Deleted => "deleted",
+            EventKind::Voted => "voted",
+        }
+    }
+
+    /// Reads a stored name; `None` for a name this server does not know.
+    pub fn parse(s: &str) -> Option<EventKind> {
+        Some(match s {
+            "posted" => EventKind::Posted,
+            "edited" => EventKind::Edited,
+            "deleted" => EventKind::Deleted,
+            "voted" => EventKind::Voted,
+            _ => return None,
+        })
+    }
+}
+
+/// One change of a thread. `seq` counts 1, 2, 3… per thread with no gaps, in commit order, so a
+/// reader who saw up to `seq` misses nothing by asking for what came after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRow {
+    /// Position in the thread's sequence of changes.
+    pub seq: i64,
+    /// What happened.
+    pub kind: EventKind,
+    /// The comment it happened to.
+    pub comment_id: String,
+}
+
+/// A nudge that a thread has new events; the events themselves are read from the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wakeup {
+    /// This thread has new events.
+    Thread(ThreadId),
+    /// Nudges may have been lost (a reconnect to the database): every subscriber should look.
+    All,
+}
+
 /// Persistent storage of readers, threads, comments and votes.
+///
+/// Every method that changes a comment (insert, edit, delete, vote) also records an
+/// [`EventRow`] for its thread in the same transaction, and then sends a [`Wakeup`] to every
+/// subscriber of [`Store::wakeups`] — on this server instance and, for a shared database, on
+/// every other instance too.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// A secret of this installation, stable across restarts (salts avatar seeds).
@@ -288,4 +350,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<ExportedThread>, StoreError>;
     /// Every comment of a thread, each parent before its replies, siblings oldest first.
     async fn export_comments(&self, thread: ThreadId) -> Result<Vec<ExportedComment>, StoreError>;
+    /// Events of a thread with a `seq` above `after`, oldest first, at most `limit`.
+    async fn events_after(
+        &self,
+        thread: ThreadId,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<EventRow>, StoreError>;
+    /// The `seq` of the thread's latest event, 0 when it has none.
+    async fn last_event(&self, thread: ThreadId) -> Result<i64, StoreError>;
+    /// Subscribes to nudges about new events; a lagging receiver should treat the lag as
+    /// [`Wakeup::All`].
+    fn wakeups(&self) -> tokio::sync::broadcast::Receiver<Wakeup>;
 }

@@ -13,9 +13,9 @@ use talkback_protocol::Vote;
 
 use super::sqlite_transfer;
 use super::{
-    BatchOutcome, CommentRow, EditGrant, ExportedComment, ExportedThread, ImportBatch,
-    ImportThread, InsertComment, Linking, Posted, ReaderId, Store, StoreError, Tallies, ThreadId,
-    ThreadRow,
+    BatchOutcome, CommentRow, EditGrant, EventKind, EventRow, ExportedComment, ExportedThread,
+    ImportBatch, ImportThread, InsertComment, Linking, Posted, ReaderId, Store, StoreError,
+    Tallies, ThreadId, ThreadRow, Wakeup,
 };
 use crate::clock::now_micros;
 use crate::tree::Node;
@@ -79,6 +79,18 @@ CREATE UNIQUE INDEX comments_by_source ON comments(source) WHERE source IS NOT N
 CREATE INDEX comments_waiting_for_parent ON comments(pending_parent)
     WHERE pending_parent IS NOT NULL;
 "#,
+    // Live updates: each thread's changes, numbered per thread, for readers catching up.
+    r#"
+ALTER TABLE threads ADD COLUMN last_event INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE events (
+    thread_id  INTEGER NOT NULL REFERENCES threads(id),
+    seq        INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    comment_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (thread_id, seq)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The columns [`comment_row`] reads, in its order.
@@ -99,6 +111,8 @@ impl From<rusqlite::Error> for StoreError {
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    /// One file has one writer process, so nudges stay in this process.
+    wake: tokio::sync::broadcast::Sender<Wakeup>,
 }
 
 impl SqliteStore {
@@ -124,8 +138,10 @@ impl SqliteStore {
             "INSERT OR IGNORE INTO settings (name, value) VALUES ('instance_secret', ?1)",
             [secret],
         )?;
+        let (wake, _) = tokio::sync::broadcast::channel(256);
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            wake,
         })
     }
 
@@ -244,6 +260,36 @@ fn check_grant(conn: &Connection, id: &str, grant: EditGrant) -> Result<(), Stor
         }),
         Some(_) => Ok(()),
     }
+}
+
+/// Appends an event to the thread's sequence inside the caller's transaction.
+fn record_event(
+    conn: &Connection,
+    thread: ThreadId,
+    kind: EventKind,
+    comment_id: &str,
+) -> Result<(), StoreError> {
+    let seq: i64 = conn.query_row(
+        "UPDATE threads SET last_event = last_event + 1 WHERE id = ?1 RETURNING last_event",
+        [thread],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "INSERT INTO events (thread_id, seq, kind, comment_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![thread, seq, kind.as_str(), comment_id, now_micros()],
+    )?;
+    Ok(())
+}
+
+/// The thread of a comment, inside the caller's transaction.
+fn thread_id_of(conn: &Connection, comment_id: &str) -> Result<ThreadId, StoreError> {
+    conn.query_row(
+        "SELECT thread_id FROM comments WHERE id = ?1",
+        [comment_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(StoreError::CommentNotFound)
 }
 
 fn to_u64(n: i64) -> u64 {
@@ -388,6 +434,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_comment(&self, new: InsertComment) -> Result<Posted, StoreError> {
+        let wake = self.wake.clone();
         self.with(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if let Some(token) = &new.client_token {
@@ -437,7 +484,9 @@ impl Store for SqliteStore {
                     new.client_token
                 ],
             )?;
+            record_event(&tx, thread_id, EventKind::Posted, &new.id)?;
             tx.commit()?;
+            nudge(&wake, thread_id);
             let row = CommentRow {
                 id: new.id,
                 parent_id: new.parent_id,
@@ -463,6 +512,7 @@ impl Store for SqliteStore {
         body_md: String,
         body_html: String,
     ) -> Result<CommentRow, StoreError> {
+        let wake = self.wake.clone();
         self.with(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             check_grant(&tx, &comment_id, grant)?;
@@ -472,13 +522,17 @@ impl Store for SqliteStore {
             )?;
             let row =
                 load_comment(&tx, &comment_id, grant.reader)?.ok_or(StoreError::CommentNotFound)?;
+            let thread = thread_id_of(&tx, &comment_id)?;
+            record_event(&tx, thread, EventKind::Edited, &comment_id)?;
             tx.commit()?;
+            nudge(&wake, thread);
             Ok(row)
         })
         .await
     }
 
     async fn delete_comment(&self, comment_id: String, grant: EditGrant) -> Result<(), StoreError> {
+        let wake = self.wake.clone();
         self.with(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             check_grant(&tx, &comment_id, grant)?;
@@ -488,7 +542,10 @@ impl Store for SqliteStore {
                  WHERE id = ?1",
                 [&comment_id],
             )?;
+            let thread = thread_id_of(&tx, &comment_id)?;
+            record_event(&tx, thread, EventKind::Deleted, &comment_id)?;
             tx.commit()?;
+            nudge(&wake, thread);
             Ok(())
         })
         .await
@@ -500,6 +557,7 @@ impl Store for SqliteStore {
         reader: ReaderId,
         vote: Vote,
     ) -> Result<Tallies, StoreError> {
+        let wake = self.wake.clone();
         self.with(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let deleted: Option<bool> = tx
@@ -537,7 +595,14 @@ impl Store for SqliteStore {
                 params![up_delta, down_delta, comment_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
+            let thread = thread_id_of(&tx, &comment_id)?;
+            if new != old {
+                record_event(&tx, thread, EventKind::Voted, &comment_id)?;
+            }
             tx.commit()?;
+            if new != old {
+                nudge(&wake, thread);
+            }
             Ok(Tallies { upvotes: to_u64(up), downvotes: to_u64(down) })
         })
         .await
@@ -630,6 +695,66 @@ impl Store for SqliteStore {
         self.with(move |c| sqlite_transfer::export_comments(c, thread))
             .await
     }
+
+    async fn events_after(
+        &self,
+        thread: ThreadId,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        self.with(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, kind, comment_id FROM events WHERE thread_id = ?1 AND seq > ?2
+                 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(
+                params![thread, after, i64::try_from(limit).unwrap_or(i64::MAX)],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, kind, comment_id) = row?;
+                // A kind written by a newer server is skipped rather than failing the stream.
+                if let Some(kind) = EventKind::parse(&kind) {
+                    out.push(EventRow {
+                        seq,
+                        kind,
+                        comment_id,
+                    });
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn last_event(&self, thread: ThreadId) -> Result<i64, StoreError> {
+        self.with(move |c| {
+            Ok(c.query_row(
+                "SELECT last_event FROM threads WHERE id = ?1",
+                [thread],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+        })
+        .await
+    }
+
+    fn wakeups(&self) -> tokio::sync::broadcast::Receiver<Wakeup> {
+        self.wake.subscribe()
+    }
+}
+
+/// Tells subscribers a thread changed; having none is fine.
+fn nudge(wake: &tokio::sync::broadcast::Sender<Wakeup>, thread: ThreadId) {
+    let _ = wake.send(Wakeup::Thread(thread));
 }
 
 #[cfg(test)]
