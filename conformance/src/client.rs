@@ -95,7 +95,12 @@ impl Api {
         self.served.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    fn record(&self, route: (&'static str, &'static str)) {
+    /// The HTTP client, for requests the [`Req`] builder does not fit (streams).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(crate) fn record(&self, route: (&'static str, &'static str)) {
         if let Ok(mut s) = self.served.lock() {
             s.insert(route);
         }

@@ -13,6 +13,7 @@ pub mod order;
 pub mod outcome;
 pub mod report;
 pub mod shape;
+pub mod stream;
 pub mod suite;
 
 pub use outcome::{Failure, Outcome, Status};

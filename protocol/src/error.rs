@@ -26,6 +26,9 @@ pub enum ErrorCode {
     RateLimited,
     /// The server failed; retrying may help (500).
     Internal,
+    /// The server cannot take this request now, such as too many open event streams; retry
+    /// later (503).
+    Unavailable,
     /// A code this client version does not know.
     #[serde(other)]
     Unknown,
@@ -44,6 +47,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
+            ErrorCode::Unavailable => 503,
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod error;
 pub mod key;
 pub mod limits;
+pub mod live;
 pub mod routes;
 pub mod sort;
 pub mod validate;
@@ -16,6 +17,9 @@ pub mod wire;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use key::normalize_thread_key;
+pub use live::{
+    CommentEvent, DeletedEvent, EventsQuery, LiveEvent, LiveEventError, LiveEventKind, VotedEvent,
+};
 pub use sort::{SortOrder, wilson_lower_bound};
 pub use validate::ValidationError;
 pub use wire::*;

@@ -19,6 +19,9 @@ pub const PREVIEW: &str = "/api/v1/preview";
 /// `POST`: comment counts for a list of thread keys.
 pub const COUNTS: &str = "/api/v1/counts";
 
+/// `GET ?key=&after=`: the thread's changes as server-sent events (`text/event-stream`).
+pub const EVENTS: &str = "/api/v1/events";
+
 /// Every route with its method, for the OpenAPI consistency test and the conformance suite.
 pub const ALL: &[(&str, &str)] = &[
     ("post", READERS),
@@ -31,7 +34,11 @@ pub const ALL: &[(&str, &str)] = &[
     ("delete", COMMENT),
     ("get", CONTEXT),
     ("post", PREVIEW),
+    ("get", EVENTS),
 ];
+
+/// Routes a backend may leave out; clients and the conformance suite treat them as a capability.
+pub const OPTIONAL: &[(&str, &str)] = &[("get", EVENTS)];
 
 /// Fills the `{id}` parameter of a route with a comment id.
 pub fn with_id(route: &str, id: &str) -> String {

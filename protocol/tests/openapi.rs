@@ -349,6 +349,31 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
             "ApiError",
             to_json(&ErrorBody::new(ErrorCode::NotFound, "No such comment.").error),
         ),
+        (
+            "CommentEvent",
+            to_json(&CommentEvent {
+                comment: comment(all_some),
+                comment_count: 3,
+            }),
+        ),
+        (
+            "DeletedEvent",
+            to_json(&DeletedEvent {
+                comment_id: id("c1"),
+                placeholder: all_some.then(|| comment(false)),
+                comment_count: 2,
+            }),
+        ),
+        (
+            "VotedEvent",
+            to_json(&VotedEvent {
+                comment_id: id("c1"),
+                score: -1,
+                upvotes: 1,
+                downvotes: 2,
+                comment_count: 2,
+            }),
+        ),
         ("CommentId", to_json(&id("c1"))),
         ("Cursor", to_json(&Cursor("abc".to_owned()))),
         ("Vote", to_json(&Vote::None)),
@@ -496,6 +521,8 @@ fn each_route_takes_and_returns_the_right_types() {
             &["200"],
             "Preview",
         ),
+        // The stream is not JSON; its events' data types are checked by `live_events_are_documented`.
+        ("get", routes::EVENTS, None, &["200"], "text/event-stream"),
     ];
     assert_eq!(
         table.len(),
@@ -523,7 +550,13 @@ fn each_route_takes_and_returns_the_right_types() {
             .collect();
         assert_eq!(ok, statuses.to_vec(), "{method} {path}: success statuses");
         for status in *statuses {
-            if response.is_empty() {
+            if response.contains('/') {
+                let content = at(op, &format!("/responses/{status}/content"));
+                assert!(
+                    content.get(*response).is_some(),
+                    "{method} {path}: answers {response}"
+                );
+            } else if response.is_empty() {
                 assert!(
                     at(op, &format!("/responses/{status}"))
                         .get("content")
@@ -711,6 +744,14 @@ fn query_parameters_match_the_query_types() {
             }),
             to_json(&ContextQuery::default()),
         ),
+        (
+            routes::EVENTS,
+            to_json(&EventsQuery {
+                key: "k".into(),
+                after: Some(12),
+            }),
+            to_json(&EventsQuery::default()),
+        ),
     ];
     for (path, full, none) in cases {
         let params = parameters(&doc, operation(&doc, "get", path), "query");
@@ -757,6 +798,7 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
             | ErrorCode::UnsupportedMediaType
             | ErrorCode::RateLimited
             | ErrorCode::Internal
+            | ErrorCode::Unavailable
             | ErrorCode::Unknown => {}
         }
     }
@@ -771,6 +813,7 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
         ErrorCode::UnsupportedMediaType,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
+        ErrorCode::Unavailable,
     ];
     known.iter().copied().for_each(listed);
     let doc = spec();
@@ -999,4 +1042,39 @@ fn the_validator_in_this_test_can_fail() {
         &mut errors,
     );
     assert_eq!(errors.len(), 1, "{errors:?}");
+}
+
+#[test]
+fn live_events_are_documented() {
+    let doc = spec();
+    let events = at(
+        operation(&doc, "get", routes::EVENTS),
+        "/responses/200/x-talkback-events",
+    )
+    .as_object()
+    .expect("x-talkback-events is a map of event name to data schema");
+    let documented: BTreeSet<&str> = events.keys().map(String::as_str).collect();
+    let rust: BTreeSet<&str> = LiveEventKind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(documented, rust, "event names");
+    for kind in LiveEventKind::ALL {
+        let want = match kind {
+            LiveEventKind::Posted | LiveEventKind::Edited => "CommentEvent",
+            LiveEventKind::Deleted => "DeletedEvent",
+            LiveEventKind::Voted => "VotedEvent",
+        };
+        assert_eq!(
+            at(&events[kind.as_str()], "/$ref"),
+            &json!(format!("#/components/schemas/{want}")),
+            "data of `{}`",
+            kind.as_str()
+        );
+    }
+    let header = operation(&doc, "get", routes::EVENTS);
+    assert_eq!(
+        parameters(&doc, header, "header")
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect::<Vec<_>>(),
+        vec!["Last-Event-ID"]
+    );
 }

@@ -31,6 +31,8 @@ pub enum AppError {
     UnsupportedMediaType,
     /// A server-side failure; the detail is logged, not sent (500).
     Internal(String),
+    /// The server cannot take this request now, such as too many open event streams (503).
+    Unavailable(String),
 }
 
 impl AppError {
@@ -42,6 +44,7 @@ impl AppError {
             AppError::Forbidden(m) => (ErrorCode::Forbidden, m),
             AppError::EditWindowClosed(m) => (ErrorCode::EditWindowClosed, m),
             AppError::NotFound(m) => (ErrorCode::NotFound, m),
+            AppError::Unavailable(m) => (ErrorCode::Unavailable, m),
             AppError::MethodNotAllowed => (
                 ErrorCode::BadRequest,
                 "This route does not accept that HTTP method.".to_owned(),

@@ -10,6 +10,7 @@ pub mod cursor;
 pub mod error;
 pub mod extract;
 pub mod ids;
+pub mod live;
 pub mod order;
 pub mod pages;
 pub mod present;
@@ -30,7 +31,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::response::IntoResponse;
 use axum::routing::{any, get, patch, post, put};
 use talkback_protocol::limits::REQUEST_MAX_BYTES;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub secret: Arc<str>,
     /// How long after posting a comment may be edited or deleted, in seconds.
     pub edit_window_secs: u64,
+    /// Open live-update streams: their limit, and the signal that ends them at shutdown.
+    pub live: Arc<live::Hub>,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             store,
             secret: secret.into(),
             edit_window_secs,
+            live: Arc::new(live::Hub::new(live::MAX_STREAMS_DEFAULT)),
         })
     }
 
@@ -139,7 +143,12 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
             Method::PATCH,
             Method::DELETE,
         ])
-        .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+        // Browsers send Last-Event-ID when they reconnect an EventSource by themselves.
+        .allow_headers([
+            AUTHORIZATION,
+            CONTENT_TYPE,
+            HeaderName::from_static("last-event-id"),
+        ])
         .max_age(Duration::from_secs(600));
     let api = Router::new()
         .route(paths::READERS, post(routes::create_reader))
@@ -154,6 +163,7 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
         )
         .route(paths::CONTEXT, get(routes::get_context))
         .route(paths::PREVIEW, post(writes::preview))
+        .route(paths::EVENTS, get(live::events))
         .route("/api", any(routes::not_found))
         .route("/api/{*rest}", any(routes::not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
@@ -243,6 +253,7 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
     let state = AppState::new(store, config.edit_window)
         .await
         .map_err(ServerError::Store)?;
+    let live = Arc::clone(&state.live);
     let router = app(state, config)?;
     let listener = TcpListener::bind(&config.listen)
         .await
@@ -256,6 +267,8 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
         axum::serve(listener, router)
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
+                // Graceful shutdown waits for open responses; live streams never end by themselves.
+                live.close_all();
             })
             .await
     });

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod cors;
 pub mod editing;
+pub mod live;
 pub mod paging;
 pub mod posting;
 pub mod readers;

@@ -32,6 +32,8 @@ pub enum Fault {
     OmitNullFields,
     /// The `sort` parameter is ignored.
     IgnoreSort,
+    /// No live updates: the events route is an unknown route (it is optional).
+    NoLiveUpdates,
 }
 
 struct Proxy {
@@ -78,6 +80,14 @@ async fn handle(State(p): State<Arc<Proxy>>, req: Request) -> Response {
     }
     if p.fault == Fault::IgnoreSort {
         query = drop_param(&query, "sort");
+    }
+    if p.fault == Fault::NoLiveUpdates && path == talkback_protocol::routes::EVENTS {
+        let body = json!({"error": {"code": "not_found", "message": "There is no such route."}});
+        return Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .header(CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap_or_default();
     }
     let url = format!("{}{path}?{query}", p.upstream);
     let mut forward = p

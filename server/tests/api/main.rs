@@ -6,6 +6,7 @@ mod comments;
 mod context;
 mod cors_and_static;
 mod editing;
+mod live;
 mod paging;
 mod persistence;
 mod posting;
