@@ -45,7 +45,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use config::Config;
 use error::AppError;
-use store::sqlite::SqliteStore;
 use store::{Store, StoreError};
 
 /// Shared state of every request.
@@ -236,12 +235,7 @@ fn finished(
 
 /// Opens the database, seeds if asked, binds and starts serving in the background.
 pub async fn start(config: &Config) -> Result<Running, ServerError> {
-    let db = config.db.clone();
-    let store = tokio::task::spawn_blocking(move || SqliteStore::open(&db))
-        .await
-        .map_err(|e| ServerError::Io(std::io::Error::other(e)))?
-        .map_err(ServerError::Store)?;
-    let store: Arc<dyn Store> = Arc::new(store);
+    let store = store::open(&config.db).await.map_err(ServerError::Store)?;
     if config.seed_demo {
         let written = seed::seed_demo(store.as_ref())
             .await

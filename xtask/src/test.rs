@@ -4,9 +4,20 @@ use crate::{Workspace, build, describe, peers, size, tools};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
+/// Installs Debian's PostgreSQL server when missing: the store tests start throwaway clusters
+/// with its binaries (testing/pg finds them under /usr/lib/postgresql/*/bin).
+fn ensure_postgres() -> Result<()> {
+    if talkback_pgtest::bin_dir().is_ok() {
+        return Ok(());
+    }
+    tools::apt_install(&["postgresql"])?;
+    talkback_pgtest::bin_dir().map(drop).map_err(anyhow::Error::msg)
+}
+
 /// Installs what is missing, builds the bundle and the server, then runs the whole test suite.
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
     tools::ensure_browser()?;
+    ensure_postgres()?;
     // The real Isso and Waline the adapter tests run against (installed once, then reused).
     let peers = peers::ensure(ws)?;
     let widget = build::run(ws)?;

@@ -3,6 +3,8 @@
 //! The trait speaks in plain rows; paging and visibility live in [`crate::tree`] so that a
 //! second store (PostgreSQL) only has to store and fetch, not re-implement the rules.
 
+mod open;
+pub mod postgres;
 pub mod sqlite;
 mod sqlite_transfer;
 pub mod transfer;
@@ -13,6 +15,7 @@ use async_trait::async_trait;
 use talkback_protocol::Vote;
 
 use crate::tree::Node;
+pub use open::{Location, open};
 pub use transfer::{
     BatchOutcome, ExportedComment, ExportedThread, ImportBatch, ImportedComment, ImportedThread,
     Linking, Orphan,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::transfer::{
-    BatchOutcome, ExportedComment, ExportedThread, ImportBatch, Linking, Orphan,
+    BatchOutcome, ExportedComment, ExportedThread, ImportBatch, Linking, Orphan, parents_first,
 };
 use super::{StoreError, ThreadId};
 use crate::clock::now_micros;
@@ -225,79 +225,4 @@ pub(super) fn export_comments(
     })?;
     let all = rows.collect::<Result<Vec<_>, _>>()?;
     Ok(parents_first(all))
-}
-
-/// Orders comments (given oldest first) so that each parent precedes its replies; a comment
-/// whose parent is not in the list counts as top-level.
-fn parents_first(all: Vec<ExportedComment>) -> Vec<ExportedComment> {
-    let index: HashMap<&str, usize> = all
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
-    let mut roots = Vec::new();
-    for (i, c) in all.iter().enumerate() {
-        match c.parent_id.as_deref().and_then(|p| index.get(p)) {
-            Some(&p) if p != i => {
-                if let Some(list) = children.get_mut(p) {
-                    list.push(i);
-                }
-            }
-            _ => roots.push(i),
-        }
-    }
-    let mut order = Vec::with_capacity(all.len());
-    let mut seen = vec![false; all.len()];
-    let mut stack: Vec<usize> = roots.into_iter().rev().collect();
-    while let Some(i) = stack.pop() {
-        if std::mem::replace(&mut seen[i], true) {
-            continue;
-        }
-        order.push(i);
-        if let Some(kids) = children.get(i) {
-            stack.extend(kids.iter().rev());
-        }
-    }
-    // Anything in a parent cycle was never reached from a root; keep it rather than lose it.
-    order.extend((0..all.len()).filter(|&i| !seen[i]));
-    let mut slots: Vec<Option<ExportedComment>> = all.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn c(id: &str, parent: Option<&str>, at: i64) -> ExportedComment {
-        ExportedComment {
-            id: id.into(),
-            parent_id: parent.map(Into::into),
-            reader_key: "r".into(),
-            author: None,
-            body_md: String::new(),
-            created_at: at,
-            edited_at: None,
-            deleted: false,
-            upvotes: 0,
-            downvotes: 0,
-            email: None,
-            source: None,
-        }
-    }
-
-    #[test]
-    fn parents_come_before_replies_even_when_younger() {
-        let list = vec![
-            c("reply", Some("late"), 1),
-            c("root", None, 2),
-            c("late", Some("root"), 3),
-            c("loose", Some("gone"), 4),
-        ];
-        let ids: Vec<String> = parents_first(list).into_iter().map(|c| c.id).collect();
-        assert_eq!(ids, ["root", "late", "reply", "loose"]);
-    }
 }

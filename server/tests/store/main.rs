@@ -1,0 +1,49 @@
+//! The store contract, run on both stores: every case in `cases/` runs once on a fresh SQLite
+//! file and once on a fresh PostgreSQL database (a throwaway cluster from `talkback-pgtest`;
+//! without PostgreSQL installed these tests fail and say how to get it).
+
+mod cases;
+mod fixture;
+mod postgres_only;
+
+/// Declares each case once per store.
+macro_rules! on_both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let f = crate::fixture::Fixture::sqlite().await;
+                    crate::cases::$case(f.store()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let f = crate::fixture::Fixture::postgres().await;
+                    crate::cases::$case(f.store()).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_stores!(
+    posting_and_reading,
+    replies_check_their_parent,
+    client_tokens_make_posts_idempotent,
+    concurrent_posts_with_one_token_store_one_comment,
+    the_edit_window_and_ownership_guard_changes,
+    deleting_erases_content_and_keeps_the_place,
+    votes_adjust_tallies_by_the_difference,
+    counts_skip_deleted_comments,
+    import_thread_writes_only_into_an_empty_thread,
+    import_batches_are_idempotent_and_link_late_parents,
+    export_puts_parents_first,
+    every_change_records_one_event,
+    concurrent_writers_get_gapless_ordered_seqs,
+    wakeups_name_the_changed_thread,
+    the_instance_secret_is_stable,
+);
