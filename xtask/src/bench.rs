@@ -1,8 +1,20 @@
-//! `cargo xtask bench` (first part): transfer sizes of the widget's files, and the requests the
-//! demo page makes before its first comment is on screen, counted in headless Chromium.
+//! `cargo xtask bench`: the widget's transfer sizes, the requests the demo page makes before its
+//! first comment, then Talkback against a real Isso 0.14.0 holding the same threads: render
+//! times in headless Chromium (100, 1,000 and 10,000 comments), memory, long tasks while
+//! scrolling, and server throughput under concurrent clients. Prints one table and writes it to
+//! docs/benchmarks.md, with the render curve in docs/benchmarks.svg.
+
+mod figures;
+mod load;
+mod render;
+mod report;
+mod setup;
+mod stats;
+mod svg;
+mod thread;
 
 use crate::conformance::Server;
-use crate::{Workspace, build, size, tools};
+use crate::{Workspace, build, peers, run_cmd, size, tools};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::fs;
@@ -15,41 +27,229 @@ use std::time::{Duration, Instant};
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the page gets to show its first comment.
 const PAINT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Page loads per system and thread size; the table shows medians.
+const RUNS: usize = 5;
 
-/// Builds, prints the size table, then counts the demo's requests before first paint.
-pub fn run(ws: &Workspace) -> Result<()> {
+/// Builds (the server in release), prints the size table and the demo's requests, then runs
+/// the comparison with Isso and writes docs/benchmarks.md and docs/benchmarks.svg.
+/// `--runs N` changes the number of page loads per figure.
+pub fn run(ws: &Workspace, args: &[String]) -> Result<()> {
+    let runs = match args {
+        [] => RUNS,
+        [flag, n] if flag == "--runs" => n
+            .parse()
+            .with_context(|| format!("--runs takes a number, not `{n}`"))?,
+        _ => bail!("usage: cargo xtask bench [--runs N]"),
+    };
     let widget = build::run(ws)?;
-    print_transfer_sizes(&ws.dist, &widget.files)?;
+    let talkback_gzip = print_transfer_sizes(&ws.dist, &widget.files)?;
     tools::ensure_browser()?;
-    let server_bin = ws.build_server()?;
+    let isso_bin = peers::ensure(ws)?.isso;
+    let server_bin = build_release_server(ws)?;
     let requests = requests_before_first_comment(ws, &server_bin)?;
     print_requests(&requests);
+    compare(ws, &server_bin, &isso_bin, talkback_gzip, runs.max(1))
+}
+
+/// `cargo build --release -p talkback-server`: the figures are for the server as deployed.
+fn build_release_server(ws: &Workspace) -> Result<PathBuf> {
+    run_cmd(ws.cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "talkback-server",
+        "--bin",
+        "talkback-server",
+    ]))?;
+    let bin = ws.target.join("release").join("talkback-server");
+    if !bin.is_file() {
+        bail!(
+            "cargo built talkback-server in release but {} does not exist",
+            bin.display()
+        );
+    }
+    Ok(bin)
+}
+
+/// Seeds both servers, times the pages, loads the servers, then prints and writes the results.
+fn compare(
+    ws: &Workspace,
+    server_bin: &Path,
+    isso_bin: &Path,
+    talkback_gzip: u64,
+    runs: usize,
+) -> Result<()> {
+    let scratch = ws.target.join("bench-compare");
+    let servers = setup::start(ws, &scratch, server_bin, isso_bin)?;
+    let isso_client =
+        fs::read(setup::isso_client(isso_bin)?).context("could not read Isso's embed.min.js")?;
+    let isso_gzip = build::gzip_len(&isso_client)? as u64;
+
+    let driver = Driver::start(&scratch.join("profiles"))?;
+    let mut render = Vec::new();
+    for size in setup::SIZES {
+        let (mut tb, mut is) = (Vec::new(), Vec::new());
+        // Alternating the systems spreads any drift of the machine over both.
+        for i in 0..runs {
+            for (system, out) in [("talkback", &mut tb), ("isso", &mut is)] {
+                let profile = scratch
+                    .join("profiles")
+                    .join(format!("{system}-{size}-{i}"));
+                let run = render::measure(&driver, &profile, &setup::page(&servers, system, size))?;
+                println!(
+                    "xtask: bench: {system:<8} {size:>6} comments, run {}: first {:.0} ms, quiet {:.0} ms, {} comments, {} nodes, {:.1} MiB, longest task {:.0} ms; scrolling: {} long tasks, longest {:.0} ms",
+                    i + 1,
+                    run.first_ms,
+                    run.interactive_ms,
+                    run.comments,
+                    run.nodes,
+                    run.heap / 1048576.0,
+                    run.load_task_ms,
+                    run.scroll_tasks,
+                    run.scroll_task_ms
+                );
+                out.push(run);
+            }
+        }
+        render.push(figures::Sized {
+            size,
+            talkback: figures::Medians::of(&tb),
+            isso: figures::Medians::of(&is),
+        });
+    }
+    drop(driver);
+    let load = load::run(&servers)?;
+    drop(servers);
+
+    let rows = figures::rows(&figures::Inputs {
+        talkback_gzip,
+        isso_gzip,
+        target_gzip: size::TARGET_GZIP,
+        render: &render,
+        talkback: figures::Server {
+            read: &load.talkback_read,
+            post: &load.talkback_post,
+        },
+        isso: figures::Server {
+            read: &load.isso_read,
+            post: &load.isso_post,
+        },
+        concurrency: load::CONCURRENCY,
+        load_size: load::SIZE,
+    });
+    let machine = report::Machine::describe(Path::new(tools::CHROMIUM));
+    println!("\n{}", report::plain_table(&rows));
+    println!("machine: {}", machine.line());
+    write_docs(ws, &rows, &machine, &render, runs)
+}
+
+/// Rewrites the generated part of docs/benchmarks.md and the whole of docs/benchmarks.svg.
+fn write_docs(
+    ws: &Workspace,
+    rows: &[report::Row],
+    machine: &report::Machine,
+    render: &[figures::Sized],
+    runs: usize,
+) -> Result<()> {
+    let generated = format!(
+        "Measured on: {}.\n\nRatio = Talkback ÷ Isso. Render figures are medians of {runs} page loads per system and size, \
+         each in a fresh Chromium profile; server figures are {} s of {} concurrent clients after a {} s warm-up.\n\n{}\n\
+         ![Render time against thread size](benchmarks.svg)\n",
+        machine.line(),
+        load::DURATION.as_secs(),
+        load::CONCURRENCY,
+        load::WARMUP.as_secs(),
+        report::markdown_table(rows),
+    );
+    let path = ws.root.join("docs").join("benchmarks.md");
+    let existing = fs::read_to_string(&path).ok();
+    let fallback = format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench`.\n\n{}\n{}\n",
+        report::BEGIN,
+        report::END
+    );
+    let doc = report::splice(existing.as_deref(), &generated, &fallback);
+    fs::write(&path, doc).with_context(|| format!("could not write {}", path.display()))?;
+
+    let sizes: Vec<f64> = render.iter().map(|s| s.size as f64).collect();
+    let line = |label: &str, color, dashed, get: fn(&figures::Sized) -> Option<f64>| svg::Series {
+        label: label.to_owned(),
+        color,
+        dashed,
+        points: render
+            .iter()
+            .filter_map(|s| Some((s.size as f64, get(s)?)))
+            .collect(),
+    };
+    let series = [
+        line("Talkback: quiet", "#1f6fb4", false, |s| {
+            s.talkback.interactive_ms
+        }),
+        line("Talkback: first painted", "#1f6fb4", true, |s| {
+            s.talkback.first_ms
+        }),
+        line("Isso: quiet", "#e0701b", false, |s| s.isso.interactive_ms),
+        line("Isso: first painted", "#e0701b", true, |s| s.isso.first_ms),
+    ];
+    let chart = svg::chart(
+        "Render time against thread size (headless Chromium)",
+        &sizes,
+        &series,
+    );
+    let svg_path = ws.root.join("docs").join("benchmarks.svg");
+    fs::write(&svg_path, chart)
+        .with_context(|| format!("could not write {}", svg_path.display()))?;
+    println!("xtask: wrote {} and {}", path.display(), svg_path.display());
     Ok(())
 }
 
-/// Raw, gzip -9 and (when the `brotli` tool is installed) brotli -q 11 size of each file.
-fn print_transfer_sizes(dist: &Path, files: &[PathBuf]) -> Result<()> {
+/// Raw, gzip -9 and (when the `brotli` tool is installed) brotli -q 11 size of each file;
+/// returns the gzip total.
+fn print_transfer_sizes(dist: &Path, files: &[PathBuf]) -> Result<u64> {
     let brotli = tools::which("brotli");
-    println!("\n{:<34} {:>10} {:>10} {:>12}", "widget transfer size (bytes)", "raw", "gzip -9", "brotli -q 11");
+    println!(
+        "\n{:<34} {:>10} {:>10} {:>12}",
+        "widget transfer size (bytes)", "raw", "gzip -9", "brotli -q 11"
+    );
     let mut totals = [0u64; 3];
     let mut brotli_total = Some(0u64);
     for file in files {
         let bytes = fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
         let gz = build::gzip_len(&bytes)? as u64;
-        let br = match &brotli { Some(bin) => Some(brotli_len(bin, file)?), None => None };
+        let br = match &brotli {
+            Some(bin) => Some(brotli_len(bin, file)?),
+            None => None,
+        };
         totals[0] += bytes.len() as u64;
         totals[1] += gz;
         brotli_total = brotli_total.zip(br).map(|(t, b)| t + b);
-        let name = file.strip_prefix(dist).unwrap_or(file).display().to_string();
+        let name = file
+            .strip_prefix(dist)
+            .unwrap_or(file)
+            .display()
+            .to_string();
         println!("{name:<34} {:>10} {gz:>10} {:>12}", bytes.len(), shown(br));
     }
-    println!("{:<34} {:>10} {:>10} {:>12}", "total", totals[0], totals[1], shown(brotli_total));
-    let verdict = if totals[1] <= size::TARGET_GZIP { "met" } else { "NOT met" };
-    println!("target: total <= {} bytes gzip -9: {verdict}", size::TARGET_GZIP);
+    println!(
+        "{:<34} {:>10} {:>10} {:>12}",
+        "total",
+        totals[0],
+        totals[1],
+        shown(brotli_total)
+    );
+    let verdict = if totals[1] <= size::TARGET_GZIP {
+        "met"
+    } else {
+        "NOT met"
+    };
+    println!(
+        "target: total <= {} bytes gzip -9: {verdict}",
+        size::TARGET_GZIP
+    );
     if brotli.is_none() {
         println!("(brotli column empty: install Debian's `brotli` package to fill it)");
     }
-    Ok(())
+    Ok(totals[1])
 }
 
 fn shown(n: Option<u64>) -> String {
@@ -87,9 +287,11 @@ struct FirstPaint {
 fn requests_before_first_comment(ws: &Workspace, server_bin: &Path) -> Result<FirstPaint> {
     let scratch = ws.target.join("bench");
     if scratch.exists() {
-        fs::remove_dir_all(&scratch).with_context(|| format!("could not clear {}", scratch.display()))?;
+        fs::remove_dir_all(&scratch)
+            .with_context(|| format!("could not clear {}", scratch.display()))?;
     }
-    fs::create_dir_all(&scratch).with_context(|| format!("could not create {}", scratch.display()))?;
+    fs::create_dir_all(&scratch)
+        .with_context(|| format!("could not create {}", scratch.display()))?;
     let child = Command::new(server_bin)
         .arg("--db")
         .arg(scratch.join("bench.db"))
@@ -135,7 +337,11 @@ fn measure_page(driver: &Driver, session: &str, base: &str) -> Result<FirstPaint
             "params": { "source": OBSERVE_FIRST_COMMENT },
         })),
     )?;
-    driver.call("POST", &format!("/session/{session}/url"), Some(json!({ "url": format!("{base}/") })))?;
+    driver.call(
+        "POST",
+        &format!("/session/{session}/url"),
+        Some(json!({ "url": format!("{base}/") })),
+    )?;
     let script = |body: &str| -> Result<Value> {
         let reply = driver.call(
             "POST",
@@ -156,14 +362,18 @@ fn measure_page(driver: &Driver, session: &str, base: &str) -> Result<FirstPaint
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let entries = script(
-        "return performance.getEntriesByType('resource').map(e => [e.name, e.startTime]);",
-    )?;
+    let entries =
+        script("return performance.getEntriesByType('resource').map(e => [e.name, e.startTime]);")?;
     let requests = entries
         .as_array()
         .map(|list| {
             list.iter()
-                .filter_map(|e| Some(Request { url: e.get(0)?.as_str()?.to_owned(), start_ms: e.get(1)?.as_f64()? }))
+                .filter_map(|e| {
+                    Some(Request {
+                        url: e.get(0)?.as_str()?.to_owned(),
+                        start_ms: e.get(1)?.as_f64()?,
+                    })
+                })
                 .filter(|r| r.start_ms <= at_ms)
                 .collect()
         })
@@ -173,11 +383,22 @@ fn measure_page(driver: &Driver, session: &str, base: &str) -> Result<FirstPaint
 
 /// Which part of the page a request belongs to, for the summary.
 fn kind(url: &str) -> &'static str {
-    let path = url.split_once("://").map_or(url, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
-    let file = path.split(['?', '#']).next().unwrap_or(path).rsplit('/').next().unwrap_or("");
+    let path = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
+    let file = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(path)
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
     if path.starts_with("/api/") {
         "api"
-    } else if file == "embed.js" || (file.starts_with("talkback") && [".js", ".wasm", ".css"].iter().any(|e| file.ends_with(e))) {
+    } else if file == "embed.js"
+        || (file.starts_with("talkback")
+            && [".js", ".wasm", ".css"].iter().any(|e| file.ends_with(e)))
+    {
         "widget"
     } else {
         "page"
@@ -185,7 +406,10 @@ fn kind(url: &str) -> &'static str {
 }
 
 fn print_requests(paint: &FirstPaint) {
-    println!("\nrequests started before the first comment was inserted ({:.0} ms after navigation):", paint.at_ms);
+    println!(
+        "\nrequests started before the first comment was inserted ({:.0} ms after navigation):",
+        paint.at_ms
+    );
     for r in &paint.requests {
         println!("  {:>8.1} ms  {:<7} {}", r.start_ms, kind(&r.url), r.url);
     }
@@ -209,7 +433,8 @@ struct Driver {
 impl Driver {
     fn start(profile: &Path) -> Result<Driver> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        fs::create_dir_all(profile).with_context(|| format!("could not create {}", profile.display()))?;
+        fs::create_dir_all(profile)
+            .with_context(|| format!("could not create {}", profile.display()))?;
         let child = Command::new(tools::CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -220,7 +445,10 @@ impl Driver {
         let started = Instant::now();
         while driver.call("GET", "/status", None).is_err() {
             if started.elapsed() > START_TIMEOUT {
-                bail!("{} did not answer on port {port} within {START_TIMEOUT:?}", tools::CHROMEDRIVER);
+                bail!(
+                    "{} did not answer on port {port} within {START_TIMEOUT:?}",
+                    tools::CHROMEDRIVER
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -238,6 +466,8 @@ impl Driver {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--window-size=1200,900",
+                    // Exact performance.memory figures, and gc() to read the heap after a GC.
+                    "--enable-precise-memory-info", "--js-flags=--expose-gc",
                     format!("--user-data-dir={}", profile.display()),
                 ],
             }}}})),
@@ -262,10 +492,14 @@ impl Driver {
             body.len()
         )?;
         let payload = read_response(BufReader::new(stream))?;
-        let value: Value = serde_json::from_str(&payload)
-            .with_context(|| format!("chromedriver answered {method} {path} with non-JSON: {payload}"))?;
+        let value: Value = serde_json::from_str(&payload).with_context(|| {
+            format!("chromedriver answered {method} {path} with non-JSON: {payload}")
+        })?;
         if let Some(error) = value.pointer("/value/error").and_then(Value::as_str) {
-            let message = value.pointer("/value/message").and_then(Value::as_str).unwrap_or("");
+            let message = value
+                .pointer("/value/message")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             bail!("WebDriver {method} {path}: {error}: {message}");
         }
         Ok(value)
@@ -319,7 +553,8 @@ fn read_response(mut reader: impl BufRead) -> Result<String> {
             reader.read_exact(&mut crlf)?;
         }
     } else {
-        let length = length.context("chromedriver sent neither Content-Length nor a chunked body")?;
+        let length =
+            length.context("chromedriver sent neither Content-Length nor a chunked body")?;
         body.resize(length, 0);
         reader.read_exact(&mut body)?;
     }
@@ -333,7 +568,10 @@ mod tests {
     #[test]
     fn requests_are_sorted_into_widget_api_and_page() {
         assert_eq!(kind("http://127.0.0.1:9/embed.js"), "widget");
-        assert_eq!(kind("http://127.0.0.1:9/talkback_bg-0123456789.wasm"), "widget");
+        assert_eq!(
+            kind("http://127.0.0.1:9/talkback_bg-0123456789.wasm"),
+            "widget"
+        );
         assert_eq!(kind("http://127.0.0.1:9/talkback-0123456789.css"), "widget");
         assert_eq!(kind("http://127.0.0.1:9/api/v1/thread?key=k"), "api");
         assert_eq!(kind("http://127.0.0.1:9/demo/site.css"), "page");

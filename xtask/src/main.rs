@@ -6,6 +6,7 @@ mod conformance;
 mod counts;
 mod demo;
 mod imports;
+mod loadgen;
 mod peers;
 mod screenshot;
 mod size;
@@ -23,7 +24,9 @@ commands:
   build        build the widget bundle into dist/ (wasm, glue, css, embed.js, demo page)
   size         build, then compare the widget's gzip total with xtask/size-budget.toml
                (`size --record` writes the current figures there)
-  bench        build, then print transfer sizes and count the demo's requests before first paint
+  bench        build (server in release), then measure Talkback against a real Isso: sizes,
+               requests, render times, memory, server throughput; writes docs/benchmarks.md
+               and docs/benchmarks.svg (`bench --runs N`: page loads per figure, default 5)
   demo         build, then serve the demo article with seeded comments on http://127.0.0.1:8080/
   test         install what is missing, build, then run every test (unit, API, browser)
   screenshot   build, then write docs/screenshot-desktop.png and docs/screenshot-mobile.png
@@ -35,7 +38,7 @@ fn main() -> ExitCode {
     let result = Workspace::locate().and_then(|ws| match command.as_deref() {
         Some("build") => build::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("size") => size::run(&ws, &std::env::args().skip(2).collect::<Vec<_>>()),
-        Some("bench") => bench::run(&ws).map(|_| ExitCode::SUCCESS),
+        Some("bench") => bench::run(&ws, &std::env::args().skip(2).collect::<Vec<_>>()).map(|_| ExitCode::SUCCESS),
         Some("demo") => demo::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("test") => test::run(&ws),
         Some("screenshot") => screenshot::run(&ws).map(|_| ExitCode::SUCCESS),
