@@ -152,10 +152,12 @@ fn write_docs(
     runs: usize,
 ) -> Result<()> {
     let generated = format!(
-        "Measured on: {}.\n\nRatio = Talkback ÷ Isso. Render figures are medians of {runs} page loads per system and size, \
+        "Measured on: {}.\n\nTalkback at this commit against Isso {} (its server and its own client, embed.min.js). \
+         Ratio = Talkback ÷ Isso. Render figures are medians of {runs} page loads per system and size, \
          each in a fresh Chromium profile; server figures are {} s of {} concurrent clients after a {} s warm-up.\n\n{}\n\
          ![Render time against thread size](benchmarks.svg)\n",
         machine.line(),
+        peers::ISSO_VERSION,
         load::DURATION.as_secs(),
         load::CONCURRENCY,
         load::WARMUP.as_secs(),

@@ -43,14 +43,7 @@ impl Row {
     }
 }
 
-const HEADER: [&str; 6] = [
-    "figure",
-    "Talkback",
-    "Isso 0.14.0",
-    "ratio",
-    "target",
-    "verdict",
-];
+const HEADER: [&str; 6] = ["figure", "Talkback", "Isso", "ratio", "target", "verdict"];
 
 /// The rows as a Markdown table (figures right-aligned).
 pub fn markdown_table(rows: &[Row]) -> String {

@@ -1,5 +1,6 @@
-//! docs/benchmarks.svg: render time against thread size, log x, written by hand (a handful of
-//! lines and labels does not need a plotting library).
+//! docs/benchmarks.svg: render time against thread size, both axes logarithmic (Isso's times
+//! grow a hundredfold over the sizes while Talkback's stay flat; a linear axis would flatten
+//! one of them), written by hand: a handful of lines and labels needs no plotting library.
 
 use std::fmt::Write as _;
 
@@ -21,28 +22,40 @@ const RIGHT: f64 = 220.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 60.0;
 
-/// A round step for about five gridlines up to `max`: 1, 2 or 5 times a power of ten.
-pub fn tick_step(max: f64) -> f64 {
-    if max <= 0.0 || !max.is_finite() {
-        return 1.0;
+/// Gridlines for a log axis covering `min..=max`: the 1, 2, 5 × 10ⁿ values from the largest
+/// one at or below `min` to the smallest one at or above `max`.
+pub fn log_ticks(min: f64, max: f64) -> Vec<f64> {
+    if !(min > 0.0 && max >= min && max.is_finite()) {
+        return vec![1.0, 10.0];
     }
-    let raw = max / 5.0;
-    let pow = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * pow)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * pow)
+    let steps = |decade: i32| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(decade));
+    let mut all: Vec<f64> = (min.log10().floor() as i32..=max.log10().ceil() as i32)
+        .flat_map(steps)
+        .collect();
+    all.push(10f64.powi(max.log10().ceil() as i32 + 1));
+    let low = all
+        .iter()
+        .rposition(|&t| t <= min * (1.0 + 1e-9))
+        .unwrap_or(0);
+    let high = all
+        .iter()
+        .position(|&t| t >= max * (1.0 - 1e-9))
+        .unwrap_or(all.len() - 1);
+    let mut ticks = all[low..=high.max(low + 1).min(all.len() - 1)].to_vec();
+    ticks.dedup();
+    ticks
 }
 
 /// The whole SVG document; `sizes` are the x ticks (thread sizes, plotted on a log scale).
 pub fn chart(title: &str, sizes: &[f64], series: &[Series]) -> String {
-    let max_y = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .fold(0.0, f64::max);
-    let step = tick_step(max_y);
-    let top_y = (max_y / step).ceil().max(1.0) * step;
+    let ys = || {
+        series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .filter(|v| *v > 0.0)
+    };
+    let ticks = log_ticks(ys().fold(f64::MAX, f64::min), ys().fold(0.0, f64::max));
+    let (y_lo, y_hi) = (ticks[0].log10(), ticks[ticks.len() - 1].log10());
     let (lo, hi) = sizes
         .iter()
         .fold((f64::MAX, f64::MIN), |(l, h), &s| (l.min(s), h.max(s)));
@@ -54,7 +67,7 @@ pub fn chart(title: &str, sizes: &[f64], series: &[Series]) -> String {
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let x = |size: f64| LEFT + (size.log10() - lo) / (hi - lo) * plot_w;
-    let y = |ms: f64| TOP + plot_h - ms / top_y * plot_h;
+    let y = |ms: f64| TOP + plot_h - (ms.max(ticks[0]).log10() - y_lo) / (y_hi - y_lo) * plot_h;
 
     let mut s = String::new();
     let _ = writeln!(
@@ -68,8 +81,7 @@ pub fn chart(title: &str, sizes: &[f64], series: &[Series]) -> String {
         escape(title)
     );
     // Horizontal gridlines with their millisecond labels.
-    let mut v = 0.0;
-    while v <= top_y + step / 2.0 {
+    for &v in &ticks {
         let _ = writeln!(
             s,
             r##"<line x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#e3e3e3"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">{}</text>"##,
@@ -78,9 +90,8 @@ pub fn chart(title: &str, sizes: &[f64], series: &[Series]) -> String {
             y(v),
             LEFT - 8.0,
             y(v) + 4.0,
-            v
+            super::stats::thousands(v as u64)
         );
-        v += step;
     }
     for &size in sizes {
         let _ = writeln!(
@@ -101,14 +112,15 @@ pub fn chart(title: &str, sizes: &[f64], series: &[Series]) -> String {
     );
     let _ = writeln!(
         s,
-        r##"<text transform="translate(16 {:.1}) rotate(-90)" text-anchor="middle" fill="#333">ms after navigation (median)</text>"##,
+        r##"<text transform="translate(16 {:.1}) rotate(-90)" text-anchor="middle" fill="#333">ms after navigation (median, log scale)</text>"##,
         TOP + plot_h / 2.0
     );
     for (i, line) in series.iter().enumerate() {
+        // Dashed lines are drawn thinner, so a solid line under them stays visible.
         let dash = if line.dashed {
-            r#" stroke-dasharray="6 4""#
+            r#" stroke-dasharray="6 4" stroke-width="1.5""#
         } else {
-            ""
+            r#" stroke-width="2.5""#
         };
         let points: Vec<String> = line
             .points
@@ -117,7 +129,7 @@ pub fn chart(title: &str, sizes: &[f64], series: &[Series]) -> String {
             .collect();
         let _ = writeln!(
             s,
-            r#"<polyline fill="none" stroke="{}" stroke-width="2.5"{dash} points="{}"/>"#,
+            r#"<polyline fill="none" stroke="{}"{dash} points="{}"/>"#,
             line.color,
             points.join(" ")
         );
@@ -136,7 +148,7 @@ pub fn chart(title: &str, sizes: &[f64], series: &[Series]) -> String {
         let lx = W - RIGHT + 16.0;
         let _ = writeln!(
             s,
-            r#"<line x1="{lx}" x2="{:.1}" y1="{ly:.1}" y2="{ly:.1}" stroke="{}" stroke-width="2.5"{dash}/><text x="{:.1}" y="{:.1}">{}</text>"#,
+            r#"<line x1="{lx}" x2="{:.1}" y1="{ly:.1}" y2="{ly:.1}" stroke="{}"{dash}/><text x="{:.1}" y="{:.1}">{}</text>"#,
             lx + 28.0,
             line.color,
             lx + 36.0,
@@ -159,12 +171,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ticks_are_round() {
-        assert_eq!(tick_step(1000.0), 200.0);
-        assert_eq!(tick_step(730.0), 200.0);
-        assert_eq!(tick_step(90.0), 20.0);
-        assert_eq!(tick_step(4.0), 1.0);
-        assert_eq!(tick_step(0.0), 1.0);
+    fn log_ticks_bracket_the_values_with_round_numbers() {
+        assert_eq!(
+            log_ticks(386.0, 19177.0),
+            vec![200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0]
+        );
+        assert_eq!(log_ticks(100.0, 1000.0), vec![100.0, 200.0, 500.0, 1000.0]);
+        assert_eq!(log_ticks(450.0, 480.0), vec![200.0, 500.0]);
+        assert_eq!(log_ticks(0.0, 5.0), vec![1.0, 10.0]);
     }
 
     #[test]
