@@ -1,14 +1,14 @@
 //! The command line: `talkback-server [FLAGS]` serves; `import` and `export` move comments in
-//! and out of the database.
+//! and out of the database; `migrate` copies a SQLite database into PostgreSQL.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::store::Store;
-use crate::store::sqlite::SqliteStore;
+use crate::store::postgres::{PostgresStore, copy_from_sqlite};
+use crate::store::{Location, Store};
 use crate::transfer::{Format, ImportOptions, TransferError, UrlMap, run_export, run_import};
 
 /// Everything `talkback-server` accepts.
@@ -16,7 +16,7 @@ use crate::transfer::{Format, ImportOptions, TransferError, UrlMap, run_export, 
 #[command(
     name = "talkback-server",
     version,
-    about = "Talkback reference server (protocol v1, SQLite)",
+    about = "Talkback reference server (protocol v1, SQLite or PostgreSQL)",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -40,8 +40,9 @@ pub enum Command {
         /// The export file (for --from isso, Isso's SQLite database).
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Database to import into; created and migrated when new.
-        #[arg(long, value_name = "PATH", default_value = "talkback.db")]
+        /// Database to import into (a SQLite file, sqlite://PATH or postgres://…); created and
+        /// migrated when new.
+        #[arg(long, value_name = "DB", default_value = "talkback.db")]
         db: PathBuf,
         /// Rewrite thread URLs that start with FROM to start with TO (repeat for several; the
         /// first match wins), e.g. http://old.example.com=https://www.example.com
@@ -59,20 +60,47 @@ pub enum Command {
         /// The file to write.
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Database to export.
-        #[arg(long, value_name = "PATH", default_value = "talkback.db")]
+        /// Database to export (a SQLite file, sqlite://PATH or postgres://…).
+        #[arg(long, value_name = "DB", default_value = "talkback.db")]
         db: PathBuf,
         /// Print no progress, only the summary.
         #[arg(long)]
         quiet: bool,
     },
+    /// Copy a SQLite database into PostgreSQL with every id, vote, event and the instance
+    /// secret (safe to run again: rows already copied are left alone).
+    Migrate {
+        /// The SQLite database (a path or sqlite://PATH).
+        #[arg(long, value_name = "SQLITE", value_parser = sqlite_source)]
+        from: PathBuf,
+        /// The PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/NAME); migrated first.
+        #[arg(long, value_name = "POSTGRES_URL", value_parser = postgres_target)]
+        to: String,
+    },
+}
+
+/// `--from` of `migrate`: a SQLite file.
+fn sqlite_source(raw: &str) -> Result<PathBuf, String> {
+    match Location::parse(Path::new(raw)) {
+        Location::Sqlite(path) => Ok(path),
+        Location::Postgres(_) => Err(
+            "migrate copies from SQLite into PostgreSQL: --from takes a SQLite file (PATH or sqlite://PATH)".into(),
+        ),
+    }
+}
+
+/// `--to` of `migrate`: a PostgreSQL URL.
+fn postgres_target(raw: &str) -> Result<String, String> {
+    match Location::parse(Path::new(raw)) {
+        Location::Postgres(url) => Ok(url),
+        Location::Sqlite(_) => Err(
+            "migrate copies from SQLite into PostgreSQL: --to takes a postgres://USER@HOST/NAME URL".into(),
+        ),
+    }
 }
 
 async fn open_store(db: PathBuf) -> Result<Arc<dyn Store>, TransferError> {
-    let store = tokio::task::spawn_blocking(move || SqliteStore::open(&db))
-        .await
-        .map_err(|e| TransferError::Io(std::io::Error::other(e)))??;
-    Ok(Arc::new(store))
+    Ok(crate::store::open(&db).await?)
 }
 
 /// Prints a summary; a closed pipe (`| head`) is not worth failing over.
@@ -81,7 +109,7 @@ fn report(summary: &impl std::fmt::Display) {
     let _ = write!(std::io::stdout().lock(), "{summary}");
 }
 
-/// Runs an import or export subcommand, printing its summary on standard output.
+/// Runs an import, export or migrate subcommand, printing its summary on standard output.
 pub async fn run(command: Command) -> Result<(), TransferError> {
     match command {
         Command::Import {
@@ -106,6 +134,17 @@ pub async fn run(command: Command) -> Result<(), TransferError> {
             let store = open_store(db).await?;
             let summary = run_export(store.as_ref(), &file, quiet).await?;
             report(&summary);
+        }
+        Command::Migrate { from, to } => {
+            if !from.is_file() {
+                return Err(TransferError::Open {
+                    path: from,
+                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
+                });
+            }
+            let target = PostgresStore::open(&to).await?;
+            let counts = copy_from_sqlite(&from, &target).await?;
+            report(&counts);
         }
     }
     Ok(())
@@ -157,6 +196,51 @@ mod tests {
             map_url.first().map(|m| m.to.as_str()),
             Some("https://b.example")
         );
+    }
+
+    #[test]
+    fn db_takes_sqlite_and_postgres_urls() {
+        for db in [
+            "sqlite://x.db",
+            "postgres://tb@db/talkback",
+            "postgresql://tb@db/t",
+        ] {
+            let cli = Cli::try_parse_from(["talkback-server", "--db", db]).expect("serve flags");
+            assert_eq!(cli.serve.db, PathBuf::from(db));
+            let cli = Cli::try_parse_from(["talkback-server", "export", "out.jsonl", "--db", db])
+                .expect("export flags");
+            assert!(matches!(cli.command, Some(Command::Export { .. })));
+        }
+    }
+
+    #[test]
+    fn migrate_goes_from_sqlite_to_postgres() {
+        let cli = Cli::try_parse_from([
+            "talkback-server",
+            "migrate",
+            "--from",
+            "sqlite://site.db",
+            "--to",
+            "postgres://tb@db/talkback",
+        ])
+        .expect("migrate flags");
+        let Some(Command::Migrate { from, to }) = cli.command else {
+            panic!("not a migrate: {cli:?}");
+        };
+        assert_eq!(
+            (from, to.as_str()),
+            ("site.db".into(), "postgres://tb@db/talkback")
+        );
+        let err = Cli::try_parse_from([
+            "talkback-server",
+            "migrate",
+            "--from",
+            "postgres://a/b",
+            "--to",
+            "x.db",
+        ])
+        .expect_err("wrong direction");
+        assert!(err.to_string().contains("SQLite file"), "{err}");
     }
 
     #[test]

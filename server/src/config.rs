@@ -10,11 +10,13 @@ use talkback_protocol::limits::EDIT_WINDOW_DEFAULT_SECS;
 #[command(
     name = "talkback-server",
     version,
-    about = "Talkback reference server (protocol v1, SQLite)"
+    about = "Talkback reference server (protocol v1, SQLite or PostgreSQL)"
 )]
 pub struct Config {
-    /// SQLite database file; created and migrated on first start.
-    #[arg(long, value_name = "PATH", default_value = "talkback.db")]
+    /// The database: a SQLite file (PATH or sqlite://PATH) for one instance, or
+    /// postgres://USER:PASSWORD@HOST:PORT/NAME shared by several; created (SQLite) and migrated
+    /// on start.
+    #[arg(long, value_name = "DB", default_value = "talkback.db")]
     pub db: PathBuf,
 
     /// Address to listen on (`host:port`; port 0 picks a free one).

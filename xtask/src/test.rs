@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI runs, from a machine that has only rustup.
 
-use crate::{Workspace, build, describe, peers, size, tools};
+use crate::{Workspace, build, describe, load, peers, size, tools};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
@@ -35,6 +35,16 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         .env("TALKBACK_WALINE_DIR", &peers.waline);
     println!("xtask: $ {}", describe(&cmd));
     let status = cmd.status().with_context(|| format!("could not start `{}`", describe(&cmd)))?;
+    // The HTTP API suite once more with every test server on PostgreSQL (the store suite
+    // already runs its cases on both stores).
+    let status = if status.success() {
+        let mut pg = ws.cargo();
+        pg.args(["test", "-p", "talkback-server", "--test", "api"]).env("TALKBACK_TEST_DB", "postgres");
+        println!("xtask: $ TALKBACK_TEST_DB=postgres {}", describe(&pg));
+        pg.status().with_context(|| format!("could not start `{}`", describe(&pg)))?
+    } else {
+        status
+    };
     // The 200 MB import in bounded memory, ignored in plain runs; it prints the peak memory. In
     // release: a debug build needs over 4 minutes for it, a release build under one.
     let status = if status.success() {
@@ -48,6 +58,12 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     };
     if !status.success() {
         eprintln!("xtask: tests failed ({status})");
+    }
+    // The bounded load and fault run: two instances on one PostgreSQL with a kill -9 and a
+    // database restart, then a SQLite server killed during writes.
+    if status.success() && !load::passes(ws, true)? {
+        eprintln!("xtask: failing: the load run's checks did not all hold (see above)");
+        return Ok(ExitCode::FAILURE);
     }
     if !size_ok {
         eprintln!("xtask: failing: the widget grew past the size ratchet (see the SIZE RATCHET message above)");

@@ -23,7 +23,7 @@ impl TestServer {
 
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut config = Config::new(dir.path().join("talkback.db"));
+        let mut config = Config::new(database(&dir).await);
         config.listen = "127.0.0.1:0".to_owned();
         adjust(&mut config);
         Self::start_in(dir, config).await
@@ -131,6 +131,18 @@ impl TestServer {
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         res.json().await.expect("thread page")
+    }
+}
+
+/// The database of a test server: a SQLite file in `dir`, or with `TALKBACK_TEST_DB=postgres`
+/// (as `cargo xtask test` runs the suite a second time) a fresh PostgreSQL database.
+async fn database(dir: &TempDir) -> std::path::PathBuf {
+    match std::env::var("TALKBACK_TEST_DB").as_deref() {
+        Ok("postgres") => tokio::task::spawn_blocking(talkback_pgtest::database)
+            .await
+            .expect("a PostgreSQL database")
+            .into(),
+        _ => dir.path().join("talkback.db"),
     }
 }
 

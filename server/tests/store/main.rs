@@ -4,6 +4,7 @@
 
 mod cases;
 mod fixture;
+mod migrate;
 mod postgres_only;
 
 /// Declares each case once per store.

@@ -80,14 +80,19 @@ pub async fn copy_from_sqlite(from: &Path, to: &PostgresStore) -> Result<CopyCou
         let Some(last) = rows.last() else { break };
         after = last.0;
         let (ids, hashes, times) = unzip3(rows);
-        insert(
+        // A row already there counts only if it is the same reader (the no-op update reports
+        // it); anything else means the target holds another site.
+        let stored = insert(
             &client,
             "readers",
             "INSERT INTO readers (id, token_hash, created_at)
-             SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[]) ON CONFLICT DO NOTHING",
+             SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[])
+             ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash
+                 WHERE readers.token_hash = excluded.token_hash",
             &[&ids, &hashes, &times],
         )
         .await?;
+        same_site("readers", stored, ids.len())?;
     }
     counts.add("readers", before, table_count(&client, "readers").await?);
 
@@ -122,17 +127,20 @@ pub async fn copy_from_sqlite(from: &Path, to: &PostgresStore) -> Result<CopyCou
             cols.4.push(created);
             cols.5.push(last_event);
         }
-        insert(
+        let sent = cols.0.len();
+        let stored = insert(
             &client,
             "threads",
             "INSERT INTO threads (id, key, title, url, created_at, last_event)
              SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[],
                                   $6::BIGINT[])
              ON CONFLICT (id) DO UPDATE
-                 SET last_event = GREATEST(threads.last_event, excluded.last_event)",
+                 SET last_event = GREATEST(threads.last_event, excluded.last_event)
+                 WHERE threads.key = excluded.key",
             &[&cols.0, &cols.1, &cols.2, &cols.3, &cols.4, &cols.5],
         )
         .await?;
+        same_site("threads", stored, sent)?;
     }
     counts.add("threads", before, table_count(&client, "threads").await?);
 
@@ -295,6 +303,7 @@ async fn copy_comments(
         ],
     )
     .await
+    .map(drop)
 }
 
 /// Reads all rows of a SQLite query.
@@ -309,14 +318,26 @@ fn query<T, P: rusqlite::Params>(
     rows.collect::<Result<_, _>>().map_err(sqlite_err)
 }
 
+/// Fails when fewer rows were written or matched than sent: rows with the same id but other
+/// content are already in the target.
+fn same_site(table: &str, stored: u64, sent: usize) -> Result<(), StoreError> {
+    if stored == sent as u64 {
+        Ok(())
+    } else {
+        Err(StoreError::Database(format!(
+            "cannot copy {table}: the target holds different {table} under the same ids; migrate into an empty database"
+        )))
+    }
+}
+
 /// Runs one batch insert, naming the table in the error; a clash on a key that is not the
-/// row's id means the target already holds other data.
+/// row's id means the target already holds other data. Returns the rows written or updated.
 async fn insert(
     client: &tokio_postgres::Client,
     table: &str,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
-) -> Result<(), StoreError> {
+) -> Result<u64, StoreError> {
     client.execute(sql, params).await.map_err(|e| {
         db_error(
             &format!(
@@ -324,8 +345,7 @@ async fn insert(
             ),
             &e,
         )
-    })?;
-    Ok(())
+    })
 }
 
 async fn table_count(client: &tokio_postgres::Client, table: &str) -> Result<i64, StoreError> {
