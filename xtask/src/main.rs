@@ -6,6 +6,7 @@ mod conformance;
 mod counts;
 mod demo;
 mod imports;
+mod load;
 mod loadgen;
 mod peers;
 mod screenshot;
@@ -31,6 +32,9 @@ commands:
   test         install what is missing, build, then run every test (unit, API, browser)
   screenshot   build, then write docs/screenshot-desktop.png and docs/screenshot-mobile.png
   conformance  run the protocol conformance suite against --base-url URL, or against our server
+  load         two servers on one PostgreSQL under concurrent load with a kill -9 and a database
+               restart, then a SQLite server killed during writes; checks nothing was lost
+               (`load --quick` is the bounded run the test command makes)
   peers        install Isso and Waline if missing, then serve the demo pages for both on :8080";
 
 fn main() -> ExitCode {
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&ws),
         Some("screenshot") => screenshot::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("conformance") => conformance::run(&ws),
+        Some("load") => load::run(&ws, &std::env::args().skip(2).collect::<Vec<_>>()),
         Some("peers") => peers::run(&ws).map(|_| ExitCode::SUCCESS),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
