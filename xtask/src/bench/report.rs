@@ -118,6 +118,9 @@ pub struct Machine {
     pub os: String,
     pub chromium: String,
     pub date: String,
+    /// /proc/loadavg's 1, 5 and 15 minute figures when the table was made: other work on the
+    /// machine shares its cores with both systems.
+    pub load: String,
 }
 
 impl Machine {
@@ -153,7 +156,12 @@ impl Machine {
             .unwrap_or_else(|_| "unknown".to_owned());
         let date = output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]))
             .unwrap_or_else(|_| "unknown".to_owned());
+        let load = std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| "unknown".to_owned());
         Machine {
+            load,
             cpu,
             cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
             ram,
@@ -166,8 +174,8 @@ impl Machine {
     /// One Markdown line.
     pub fn line(&self) -> String {
         format!(
-            "{} ({} cores), {} RAM, {}; {}; measured {}",
-            self.cpu, self.cores, self.ram, self.os, self.chromium, self.date
+            "{} ({} cores), {} RAM, {}; {}; measured {} (load average at the end: {})",
+            self.cpu, self.cores, self.ram, self.os, self.chromium, self.date, self.load
         )
     }
 }
