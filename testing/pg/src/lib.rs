@@ -204,7 +204,15 @@ pub fn try_database() -> Result<String, String> {
 /// The directory holding `initdb`, `pg_ctl` and `createdb`.
 pub fn bin_dir() -> Result<PathBuf, String> {
     if let Some(dir) = std::env::var_os("TALKBACK_PG_BIN") {
-        return Ok(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return if dir.join("initdb").is_file() {
+            Ok(dir)
+        } else {
+            Err(format!(
+                "TALKBACK_PG_BIN={} holds no initdb: point it at PostgreSQL's bin directory, or unset it and {INSTALL_HINT}",
+                dir.display()
+            ))
+        };
     }
     let base = Path::new("/usr/lib/postgresql");
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir(base)

@@ -13,9 +13,10 @@ mod writes;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
-use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use talkback_protocol::Vote;
 use tokio::sync::broadcast;
 use tokio_postgres::NoTls;
@@ -34,6 +35,12 @@ use crate::tree::Node;
 
 /// Connections kept per instance; each request holds one for its few statements.
 const POOL_SIZE: usize = 16;
+
+/// How long connecting (or checking a pooled connection) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a request waits for a free pooled connection before failing.
+const POOL_WAIT: Duration = Duration::from_secs(10);
 
 /// The columns [`comment_row`] reads, in its order, then the asking reader's vote.
 const COMMENT_COLUMNS: &str = "c.id, c.parent_id, c.reader_id, c.author, c.body_html,
@@ -65,12 +72,16 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://user:pass@host:port/db`), migrates the schema and starts
     /// listening for other instances' events. Must run inside a Tokio runtime.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let config: tokio_postgres::Config = url.parse().map_err(|e| {
+        let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
             StoreError::Database(format!(
                 "{}: not a PostgreSQL connection URL: {e}",
                 redact(url)
             ))
         })?;
+        // An unreachable database should fail a request in seconds, not after TCP gives up.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         let (mut client, connection) = config
             .connect(NoTls)
             .await
@@ -94,8 +105,15 @@ impl PostgresStore {
         );
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(POOL_WAIT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| StoreError::Database(format!("cannot build the connection pool: {e}")))?;
+        // The listener is idle between notifications: probe it so that a silently dropped
+        // connection is noticed (and its lost notifications reported) within a minute.
+        config.keepalives_idle(Duration::from_secs(30));
         let listening = listen::connect(&config).await?;
         let (wake, _) = broadcast::channel(1024);
         let task = tokio::spawn(listen::run(config, listening, wake.clone()));
@@ -114,8 +132,8 @@ impl PostgresStore {
             .map_err(|e| StoreError::Database(format!("no PostgreSQL connection: {e}")))
     }
 
-    /// Runs a read-only query, once more on a fresh connection if the first one turned out to
-    /// be closed (safe: nothing was written).
+    /// Runs a read-only query (prepared once per connection), once more on a fresh connection
+    /// if the first one turned out to be closed (safe: nothing was written).
     async fn read(
         &self,
         what: &str,
@@ -125,7 +143,11 @@ impl PostgresStore {
         let mut retried = false;
         loop {
             let client = self.client().await?;
-            match client.query(sql, params).await {
+            let result = match client.prepare_cached(sql).await {
+                Ok(statement) => client.query(&statement, params).await,
+                Err(e) => Err(e),
+            };
+            match result {
                 Ok(rows) => return Ok(rows),
                 Err(e) if e.is_closed() && !retried => retried = true,
                 Err(e) => return Err(db_error(what, &e)),

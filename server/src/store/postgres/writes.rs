@@ -3,6 +3,7 @@
 
 use deadpool_postgres::Transaction;
 use talkback_protocol::Vote;
+use tokio_postgres::Statement;
 
 use super::{
     COMMENT_COLUMNS, PostgresStore, col, comment_row, db_error, listen, to_i64, to_u64, violates,
@@ -23,7 +24,7 @@ async fn load_comment(
         "SELECT {COMMENT_COLUMNS}, COALESCE(v.value, 0)::BIGINT FROM comments c
          LEFT JOIN votes v ON v.comment_id = c.id AND v.reader_id = $2 WHERE c.id = $1"
     );
-    tx.query_opt(&sql, &[&id, &reader])
+    tx.query_opt(&stmt(tx, &sql).await?, &[&id, &reader])
         .await
         .map_err(|e| db_error("cannot read a comment", &e))?
         .as_ref()
@@ -42,22 +43,30 @@ async fn record_event(
 ) -> Result<(), StoreError> {
     let row = tx
         .query_one(
-            "UPDATE threads SET last_event = last_event + 1 WHERE id = $1 RETURNING last_event",
+            &stmt(
+                tx,
+                "UPDATE threads SET last_event = last_event + 1 WHERE id = $1 RETURNING last_event",
+            )
+            .await?,
             &[&thread],
         )
         .await
         .map_err(|e| db_error("cannot number an event", &e))?;
     let seq: i64 = col(&row, 0)?;
     tx.execute(
-        "INSERT INTO events (thread_id, seq, kind, comment_id, created_at)
+        &stmt(
+            tx,
+            "INSERT INTO events (thread_id, seq, kind, comment_id, created_at)
          VALUES ($1, $2, $3, $4, $5)",
+        )
+        .await?,
         &[&thread, &seq, &kind.as_str(), &comment_id, &now_micros()],
     )
     .await
     .map_err(|e| db_error("cannot record an event", &e))?;
     // Delivered to listeners only if and when the transaction commits.
     tx.execute(
-        "SELECT pg_notify($1, $2)",
+        &stmt(tx, "SELECT pg_notify($1, $2)").await?,
         &[&listen::CHANNEL, &thread.to_string()],
     )
     .await
@@ -73,8 +82,12 @@ async fn check_grant(
 ) -> Result<ThreadId, StoreError> {
     let found = tx
         .query_opt(
-            "SELECT reader_id, created_at, deleted, thread_id FROM comments WHERE id = $1
+            &stmt(
+                tx,
+                "SELECT reader_id, created_at, deleted, thread_id FROM comments WHERE id = $1
              FOR UPDATE",
+            )
+            .await?,
             &[&id],
         )
         .await
@@ -106,15 +119,26 @@ pub(super) async fn upsert_thread(
 ) -> Result<ThreadId, StoreError> {
     let row = tx
         .query_one(
-            "INSERT INTO threads (key, title, url, created_at) VALUES ($1, $2, $3, $4)
+            &stmt(
+                tx,
+                "INSERT INTO threads (key, title, url, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (key) DO UPDATE SET title = COALESCE(threads.title, excluded.title),
                                              url = COALESCE(threads.url, excluded.url)
              RETURNING id",
+            )
+            .await?,
             &[&key, &title, &url, &created_at],
         )
         .await
         .map_err(|e| db_error("cannot store a thread", &e))?;
     col(&row, 0)
+}
+
+/// Prepares `sql` once per pooled connection: later uses skip a round trip.
+async fn stmt(tx: &Transaction<'_>, sql: &str) -> Result<Statement, StoreError> {
+    tx.prepare_cached(sql)
+        .await
+        .map_err(|e| db_error("cannot prepare a statement", &e))
 }
 
 async fn begin<'a>(
@@ -138,7 +162,11 @@ async fn earlier_post(
 ) -> Result<Option<CommentRow>, StoreError> {
     let id: Option<String> = tx
         .query_opt(
-            "SELECT id FROM comments WHERE reader_id = $1 AND client_token = $2",
+            &stmt(
+                tx,
+                "SELECT id FROM comments WHERE reader_id = $1 AND client_token = $2",
+            )
+            .await?,
             &[&reader, &token],
         )
         .await
@@ -201,8 +229,12 @@ async fn try_insert(store: &PostgresStore, new: &InsertComment) -> Result<Posted
         // Shared lock: the parent cannot be deleted until this reply is committed.
         let found = tx
             .query_opt(
-                "SELECT t.key, c.deleted FROM comments c JOIN threads t ON t.id = c.thread_id
+                &stmt(
+                    &tx,
+                    "SELECT t.key, c.deleted FROM comments c JOIN threads t ON t.id = c.thread_id
                  WHERE c.id = $1 FOR SHARE OF c",
+                )
+                .await?,
                 &[parent],
             )
             .await
@@ -228,9 +260,9 @@ async fn try_insert(store: &PostgresStore, new: &InsertComment) -> Result<Posted
     .await?;
     let inserted = tx
         .execute(
-            "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html,
+&stmt(&tx, "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html,
                                    created_at, email, client_token)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)").await?,
             &[
                 &new.id,
                 &thread_id,
@@ -279,7 +311,11 @@ pub(super) async fn edit_comment(
     let tx = begin(&mut client).await?;
     let thread = check_grant(&tx, comment_id, grant).await?;
     tx.execute(
-        "UPDATE comments SET body_md = $1, body_html = $2, edited_at = $3 WHERE id = $4",
+        &stmt(
+            &tx,
+            "UPDATE comments SET body_md = $1, body_html = $2, edited_at = $3 WHERE id = $4",
+        )
+        .await?,
         &[&body_md, &body_html, &grant.now, &comment_id],
     )
     .await
@@ -302,9 +338,13 @@ pub(super) async fn delete_comment(
     let thread = check_grant(&tx, comment_id, grant).await?;
     // The words, the name and the address go; the row stays as the parent of any replies.
     tx.execute(
-        "UPDATE comments SET deleted = TRUE, author = NULL, body_md = '', body_html = '',
+        &stmt(
+            &tx,
+            "UPDATE comments SET deleted = TRUE, author = NULL, body_md = '', body_html = '',
                              email = NULL
          WHERE id = $1",
+        )
+        .await?,
         &[&comment_id],
     )
     .await
@@ -324,7 +364,11 @@ pub(super) async fn set_vote(
     // Locking the comment serializes votes on it, so the read-then-adjust below is exact.
     let found = tx
         .query_opt(
-            "SELECT deleted, thread_id FROM comments WHERE id = $1 FOR UPDATE",
+            &stmt(
+                &tx,
+                "SELECT deleted, thread_id FROM comments WHERE id = $1 FOR UPDATE",
+            )
+            .await?,
             &[&comment_id],
         )
         .await
@@ -338,7 +382,11 @@ pub(super) async fn set_vote(
     let thread: ThreadId = col(&r, 1)?;
     let old: i64 = match tx
         .query_opt(
-            "SELECT value::BIGINT FROM votes WHERE comment_id = $1 AND reader_id = $2",
+            &stmt(
+                &tx,
+                "SELECT value::BIGINT FROM votes WHERE comment_id = $1 AND reader_id = $2",
+            )
+            .await?,
             &[&comment_id, &reader],
         )
         .await
@@ -350,7 +398,11 @@ pub(super) async fn set_vote(
     let new = i64::from(vote.as_i8());
     if new == 0 {
         tx.execute(
-            "DELETE FROM votes WHERE comment_id = $1 AND reader_id = $2",
+            &stmt(
+                &tx,
+                "DELETE FROM votes WHERE comment_id = $1 AND reader_id = $2",
+            )
+            .await?,
             &[&comment_id, &reader],
         )
         .await
@@ -358,8 +410,12 @@ pub(super) async fn set_vote(
     } else {
         let value = i16::from(vote.as_i8());
         tx.execute(
-            "INSERT INTO votes (comment_id, reader_id, value) VALUES ($1, $2, $3)
+            &stmt(
+                &tx,
+                "INSERT INTO votes (comment_id, reader_id, value) VALUES ($1, $2, $3)
              ON CONFLICT (comment_id, reader_id) DO UPDATE SET value = excluded.value",
+            )
+            .await?,
             &[&comment_id, &reader, &value],
         )
         .await
@@ -370,9 +426,13 @@ pub(super) async fn set_vote(
     let down_delta = i64::from(new == -1) - i64::from(old == -1);
     let row = tx
         .query_one(
-            "UPDATE comments SET upvotes = GREATEST(upvotes + $1, 0),
+            &stmt(
+                &tx,
+                "UPDATE comments SET upvotes = GREATEST(upvotes + $1, 0),
                                  downvotes = GREATEST(downvotes + $2, 0)
              WHERE id = $3 RETURNING upvotes, downvotes",
+            )
+            .await?,
             &[&up_delta, &down_delta, &comment_id],
         )
         .await
@@ -407,7 +467,7 @@ pub(super) async fn import_thread(
     .await?;
     let existing: i64 = col(
         &tx.query_one(
-            "SELECT COUNT(*) FROM comments WHERE thread_id = $1",
+            &stmt(&tx, "SELECT COUNT(*) FROM comments WHERE thread_id = $1").await?,
             &[&thread_id],
         )
         .await
@@ -421,7 +481,11 @@ pub(super) async fn import_thread(
     for hash in &thread.reader_token_hashes {
         let row = tx
             .query_one(
-                "INSERT INTO readers (token_hash, created_at) VALUES ($1, $2) RETURNING id",
+                &stmt(
+                    &tx,
+                    "INSERT INTO readers (token_hash, created_at) VALUES ($1, $2) RETURNING id",
+                )
+                .await?,
                 &[hash, &now],
             )
             .await
