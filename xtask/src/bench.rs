@@ -299,6 +299,8 @@ fn requests_before_first_comment(ws: &Workspace, server_bin: &Path) -> Result<Fi
         .arg(scratch.join("bench.db"))
         .args(["--listen", "127.0.0.1:0", "--seed-demo", "--static"])
         .arg(&ws.dist)
+        // The throughput runs post from one address as fast as they can.
+        .args(["--rate-limits", "off", "--duplicate-window", "0"])
         .stdout(Stdio::piped())
         .spawn()
         .with_context(|| format!("could not start {}", server_bin.display()))?;
@@ -485,7 +487,9 @@ impl Driver {
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
-        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+        // Generous: a call waits for the page's main thread, which Isso's client keeps busy for
+        // many seconds on 10,000 comments, longer still when the machine is shared.
+        stream.set_read_timeout(Some(Duration::from_secs(300)))?;
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
@@ -493,7 +497,8 @@ impl Driver {
             self.port,
             body.len()
         )?;
-        let payload = read_response(BufReader::new(stream))?;
+        let payload = read_response(BufReader::new(stream))
+            .with_context(|| format!("no answer from chromedriver to {method} {path}"))?;
         let value: Value = serde_json::from_str(&payload).with_context(|| {
             format!("chromedriver answered {method} {path} with non-JSON: {payload}")
         })?;
