@@ -90,6 +90,7 @@ pub fn start(
         .arg(&tb_db)
         .args(["--listen", &format!("127.0.0.1:{tb_port}"), "--static"])
         .arg(&site)
+        .args(unthrottled(server_bin))
         .stdout(Stdio::piped());
     println!("xtask: $ {}", describe(&cmd));
     let mut server = Server(
@@ -103,6 +104,23 @@ pub fn start(
         _talkback: server,
         _isso: isso_child,
     })
+}
+
+/// The flags that switch off the server's per-address limits, when this build has them: the
+/// post runs send from one address as fast as they can, as Isso's do with its guard off.
+fn unthrottled(server_bin: &Path) -> Vec<&'static str> {
+    let help = Command::new(server_bin).arg("--help").output();
+    let help = help
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut flags = Vec::new();
+    if help.contains("--rate-limits") {
+        flags.extend(["--rate-limits", "off"]);
+    }
+    if help.contains("--duplicate-window") {
+        flags.extend(["--duplicate-window", "0"]);
+    }
+    flags
 }
 
 /// Writes the generated threads into Isso's database with the Python that runs Isso (its
