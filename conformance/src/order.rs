@@ -120,6 +120,8 @@ mod tests {
             replies_cursor: None,
             edited_at: None,
             editable_until: None,
+            status: Default::default(),
+            pinned: false,
         }
     }
 

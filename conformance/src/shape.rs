@@ -11,7 +11,7 @@ use talkback_protocol::{
 };
 
 /// Fields of a `ThreadInfo`.
-pub const THREAD_INFO: &[&str] = &["key", "title", "url", "comment_count"];
+pub const THREAD_INFO: &[&str] = &["key", "title", "url", "comment_count", "locked"];
 /// Fields of a `Comment`.
 pub const COMMENT: &[&str] = &[
     "id",
@@ -29,6 +29,8 @@ pub const COMMENT: &[&str] = &[
     "replies_cursor",
     "edited_at",
     "editable_until",
+    "status",
+    "pinned",
 ];
 /// Fields of a `ThreadPage`.
 pub const THREAD_PAGE: &[&str] = &["thread", "comments", "next_cursor"];
@@ -174,6 +176,8 @@ mod tests {
             replies_cursor: Some(Cursor("x".into())),
             edited_at: None,
             editable_until: None,
+            status: Default::default(),
+            pinned: false,
         }
     }
 
@@ -184,6 +188,7 @@ mod tests {
             title: None,
             url: None,
             comment_count: 0,
+            locked: false,
         };
         assert_eq!(keys(&info), sorted(THREAD_INFO));
         assert_eq!(keys(&sample_comment()), sorted(COMMENT));
@@ -232,7 +237,7 @@ mod tests {
             m.remove("replies_cursor");
         }
         let page = serde_json::json!({
-            "thread": {"key": "k", "title": null, "url": null, "comment_count": 1},
+            "thread": {"key": "k", "title": null, "url": null, "comment_count": 1, "locked": false},
             "comments": [c],
             "next_cursor": null
         });

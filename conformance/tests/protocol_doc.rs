@@ -193,8 +193,8 @@ fn the_drift_check_notices_each_kind_of_gap() {
         ),
         (
             "| `edited_at` | time or null |",
-            "| `edited_at` | time or null |\n| `pinned` | boolean | x |",
-            "documents `pinned`",
+            "| `edited_at` | time or null |\n| `pinned_until` | boolean | x |",
+            "documents `pinned_until`",
         ),
         (
             "### PATCH /api/v1/comments/{id}",

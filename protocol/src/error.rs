@@ -16,6 +16,11 @@ pub enum ErrorCode {
     Forbidden,
     /// The comment's edit window has closed; it can no longer be edited or deleted (403).
     EditWindowClosed,
+    /// The thread is locked by a moderator: no new comments (403).
+    ThreadLocked,
+    /// The reader or their address is banned from posting and voting; the message says until
+    /// when (403).
+    Banned,
     /// The comment or route does not exist (404).
     NotFound,
     /// The request body is larger than the limit (413).
@@ -42,6 +47,7 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => 422,
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden | ErrorCode::EditWindowClosed => 403,
+            ErrorCode::ThreadLocked | ErrorCode::Banned => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,

@@ -10,6 +10,7 @@ pub mod error;
 pub mod key;
 pub mod limits;
 pub mod live;
+pub mod moderation;
 pub mod routes;
 pub mod sort;
 pub mod validate;
@@ -20,6 +21,7 @@ pub use key::normalize_thread_key;
 pub use live::{
     CommentEvent, DeletedEvent, EventsQuery, LiveEvent, LiveEventError, LiveEventKind, VotedEvent,
 };
+pub use moderation::{CommentStatus, ReportReason, ReportRequest};
 pub use sort::{SortOrder, wilson_lower_bound};
 pub use validate::ValidationError;
 pub use wire::*;

@@ -28,3 +28,9 @@ pub const EDIT_WINDOW_DEFAULT_SECS: u64 = 900;
 pub const EMAIL_MAX_CHARS: usize = 254;
 /// Longest idempotency key of a post, in bytes.
 pub const CLIENT_TOKEN_MAX_LEN: usize = 64;
+/// Longest note of a report, in characters.
+pub const REPORT_NOTE_MAX_CHARS: usize = 500;
+/// Longest reason a moderator gives for an action, in characters.
+pub const REASON_MAX_CHARS: usize = 500;
+/// Most comments one moderation action may name.
+pub const ACTION_IDS_MAX: usize = 100;

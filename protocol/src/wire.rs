@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::limits::COMMENT_ID_MAX_LEN;
+use crate::moderation::CommentStatus;
 use crate::sort::SortOrder;
 
 /// A comment id: 1–64 URL-safe characters (ASCII letters, digits, `-`, `_`). Opaque to clients.
@@ -105,6 +106,9 @@ pub struct ThreadInfo {
     pub url: Option<String>,
     /// Number of visible (not deleted) comments in the whole thread.
     pub comment_count: u64,
+    /// A moderator closed the thread: new comments are refused with `thread_locked`.
+    #[serde(default)]
+    pub locked: bool,
 }
 
 /// One comment as sent to clients.
@@ -141,6 +145,13 @@ pub struct Comment {
     /// Until when the requesting reader may edit or delete it, RFC 3339 in UTC. Present only on
     /// the reader's own, not deleted comments while the edit window is open.
     pub editable_until: Option<String>,
+    /// `visible`, or `held` on the requesting reader's own comment that waits for a moderator
+    /// (nobody else is sent it).
+    #[serde(default)]
+    pub status: CommentStatus,
+    /// A moderator pinned it: it comes first in every order.
+    #[serde(default)]
+    pub pinned: bool,
 }
 
 /// Response of `GET /api/v1/thread`.

@@ -233,6 +233,12 @@ fn comment(all_some: bool) -> Comment {
         replies_cursor: all_some.then(|| Cursor("djE6MTIzOmM0Mg".to_owned())),
         edited_at: all_some.then(|| "2026-11-24T08:20:00Z".to_owned()),
         editable_until: all_some.then(|| "2026-11-24T08:30:00Z".to_owned()),
+        status: if all_some {
+            CommentStatus::Held
+        } else {
+            CommentStatus::Visible
+        },
+        pinned: all_some,
     }
 }
 
@@ -250,6 +256,7 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
             "https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban".to_owned()
         }),
         comment_count: 52,
+        locked: all_some,
     };
     vec![
         ("ThreadInfo", to_json(&thread)),
@@ -378,6 +385,9 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
         ("Cursor", to_json(&Cursor("abc".to_owned()))),
         ("Vote", to_json(&Vote::None)),
     ]
+    .into_iter()
+    .chain(moderation_samples(all_some))
+    .collect()
 }
 
 /// Whether a JSON value deserializes into one request type.
@@ -394,6 +404,12 @@ fn request_parsers() -> Vec<(&'static str, Parses)> {
         ("CountsRequest", parses::<CountsRequest>),
         ("EditComment", parses::<EditComment>),
         ("PreviewRequest", parses::<PreviewRequest>),
+        ("ReportRequest", parses::<ReportRequest>),
+        ("SignIn", parses::<moderation::SignIn>),
+        ("SiteSettings", parses::<moderation::SiteSettings>),
+        ("ActionRequest", parses::<moderation::ActionRequest>),
+        ("LockRequest", parses::<moderation::LockRequest>),
+        ("NewBan", parses::<moderation::NewBan>),
     ]
 }
 
@@ -523,6 +539,49 @@ fn each_route_takes_and_returns_the_right_types() {
         ),
         // The stream is not JSON; its events' data types are checked by `live_events_are_documented`.
         ("get", routes::EVENTS, None, &["200"], "text/event-stream"),
+        ("post", routes::REPORT, Some("ReportRequest"), &["204"], ""),
+        (
+            "post",
+            routes::ADMIN_SESSION,
+            Some("SignIn"),
+            &["200"],
+            "Session",
+        ),
+        ("get", routes::ADMIN_SESSION, None, &["200"], "SessionInfo"),
+        ("delete", routes::ADMIN_SESSION, None, &["204"], ""),
+        ("get", routes::ADMIN_QUEUE, None, &["200"], "QueuePage"),
+        (
+            "post",
+            routes::ADMIN_ACTIONS,
+            Some("ActionRequest"),
+            &["200"],
+            "ActionResults",
+        ),
+        (
+            "post",
+            routes::ADMIN_THREAD_LOCK,
+            Some("LockRequest"),
+            &["200"],
+            "ThreadInfo",
+        ),
+        ("get", routes::ADMIN_BANS, None, &["200"], "BanList"),
+        ("post", routes::ADMIN_BANS, Some("NewBan"), &["201"], "Ban"),
+        ("delete", routes::ADMIN_BAN, None, &["204"], ""),
+        ("get", routes::ADMIN_AUDIT, None, &["200"], "AuditPage"),
+        (
+            "get",
+            routes::ADMIN_SETTINGS,
+            None,
+            &["200"],
+            "SiteSettings",
+        ),
+        (
+            "put",
+            routes::ADMIN_SETTINGS,
+            Some("SiteSettings"),
+            &["200"],
+            "SiteSettings",
+        ),
     ];
     assert_eq!(
         table.len(),
@@ -575,7 +634,9 @@ fn each_route_takes_and_returns_the_right_types() {
                 );
             }
         }
-        let needs_token = op.pointer("/responses/401").is_some();
+        // Signing in needs no token but answers a wrong password with 401.
+        let sign_in = *method == "post" && *path == routes::ADMIN_SESSION;
+        let needs_token = op.pointer("/responses/401").is_some() && !sign_in;
         let security = at(op, "/security").as_array().expect("security is a list");
         assert_eq!(
             !security.is_empty() && !security.contains(&json!({})),
@@ -793,6 +854,8 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
             | ErrorCode::Unauthorized
             | ErrorCode::Forbidden
             | ErrorCode::EditWindowClosed
+            | ErrorCode::ThreadLocked
+            | ErrorCode::Banned
             | ErrorCode::NotFound
             | ErrorCode::PayloadTooLarge
             | ErrorCode::UnsupportedMediaType
@@ -808,6 +871,8 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
         ErrorCode::EditWindowClosed,
+        ErrorCode::ThreadLocked,
+        ErrorCode::Banned,
         ErrorCode::NotFound,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
@@ -862,6 +927,9 @@ fn limits_in_the_document_are_the_protocol_constants() {
         ("EDIT_WINDOW_DEFAULT_SECS", EDIT_WINDOW_DEFAULT_SECS),
         ("EMAIL_MAX_CHARS", EMAIL_MAX_CHARS as u64),
         ("CLIENT_TOKEN_MAX_LEN", CLIENT_TOKEN_MAX_LEN as u64),
+        ("REPORT_NOTE_MAX_CHARS", REPORT_NOTE_MAX_CHARS as u64),
+        ("REASON_MAX_CHARS", REASON_MAX_CHARS as u64),
+        ("ACTION_IDS_MAX", ACTION_IDS_MAX as u64),
     ]
     .into_iter()
     .collect();
@@ -1077,4 +1145,178 @@ fn live_events_are_documented() {
             .collect::<Vec<_>>(),
         vec!["Last-Event-ID"]
     );
+}
+
+/// The moderation types, sampled like the others.
+fn moderation_samples(all_some: bool) -> Vec<(&'static str, Value)> {
+    use talkback_protocol::moderation::*;
+    let time = "2026-11-24T08:15:00Z".to_owned();
+    let mod_comment = ModComment {
+        id: id("c_42-x"),
+        parent_id: all_some.then(|| id("c_41")),
+        author: all_some.then(|| "Margaret Ellison".to_owned()),
+        avatar_seed: "9f86d081884c7d65".to_owned(),
+        body_html: "<p>Buy now</p>".to_owned(),
+        created_at: time.clone(),
+        edited_at: all_some.then(|| time.clone()),
+        status: CommentStatus::Hidden,
+        deleted: false,
+        pinned: all_some,
+        score: -2,
+    };
+    let thread = ThreadInfo {
+        key: "https://news.example/story".to_owned(),
+        title: all_some.then(|| "A story".to_owned()),
+        url: all_some.then(|| "https://news.example/story".to_owned()),
+        comment_count: 3,
+        locked: all_some,
+    };
+    let report = ReportInfo {
+        reason: ReportReason::OffTopic,
+        note: all_some.then(|| "Not about the bridge".to_owned()),
+        created_at: time.clone(),
+    };
+    let item = QueueItem {
+        comment: mod_comment.clone(),
+        thread,
+        context: vec![mod_comment.clone()],
+        report_count: 1,
+        reports: vec![report.clone()],
+    };
+    let ban = Ban {
+        id: "b7".to_owned(),
+        kind: if all_some {
+            BanKind::IpRange
+        } else {
+            BanKind::Reader
+        },
+        comment_id: all_some.then(|| id("c1")),
+        ip_range: all_some.then(|| "203.0.113.0/24".to_owned()),
+        created_by: "editor".to_owned(),
+        created_at: time.clone(),
+        expires_at: all_some.then(|| time.clone()),
+        reason: all_some.then(|| "spam wave".to_owned()),
+    };
+    let entry = AuditEntry {
+        id: 12,
+        moderator: "editor".to_owned(),
+        action: ModAction::Hide,
+        target_kind: TargetKind::Comment,
+        target: "c1".to_owned(),
+        detail: all_some.then(|| "until 2026-12-01T00:00:00Z".to_owned()),
+        reason: all_some.then(|| "insults".to_owned()),
+        created_at: time.clone(),
+    };
+    vec![
+        ("CommentStatus", to_json(&CommentStatus::Held)),
+        ("ReportReason", to_json(&ReportReason::OffTopic)),
+        (
+            "ReportRequest",
+            to_json(&ReportRequest {
+                reason: ReportReason::Spam,
+                note: all_some.then(|| "link farm".to_owned()),
+            }),
+        ),
+        ("Role", to_json(&Role::Moderator)),
+        (
+            "SignIn",
+            to_json(&SignIn {
+                name: "editor".to_owned(),
+                password: "correct horse".to_owned(),
+            }),
+        ),
+        (
+            "Session",
+            to_json(&Session {
+                token: "ms_abc".to_owned(),
+                name: "editor".to_owned(),
+                role: Role::Admin,
+                expires_at: time.clone(),
+            }),
+        ),
+        (
+            "SessionInfo",
+            to_json(&SessionInfo {
+                name: "editor".to_owned(),
+                role: Role::Moderator,
+                expires_at: time.clone(),
+            }),
+        ),
+        ("ModerationMode", to_json(&ModerationMode::Pre)),
+        (
+            "SiteSettings",
+            to_json(&SiteSettings {
+                moderation: ModerationMode::Pre,
+            }),
+        ),
+        ("QueueFilter", to_json(&QueueFilter::Reported)),
+        ("ModComment", to_json(&mod_comment)),
+        ("ReportInfo", to_json(&report)),
+        ("QueueItem", to_json(&item)),
+        (
+            "QueuePage",
+            to_json(&QueuePage {
+                items: vec![item],
+                next_cursor: next_cursor(all_some),
+            }),
+        ),
+        ("ModAction", to_json(&ModAction::BanAuthor)),
+        (
+            "ActionRequest",
+            to_json(&ActionRequest {
+                action: ModAction::BanAuthor,
+                ids: vec![id("c1")],
+                reason: all_some.then(|| "spam".to_owned()),
+                ban_secs: all_some.then_some(86_400),
+            }),
+        ),
+        (
+            "ActionResult",
+            to_json(&ActionResult {
+                id: id("c1"),
+                comment: all_some.then(|| mod_comment.clone()),
+                error: all_some
+                    .then(|| ErrorBody::new(ErrorCode::NotFound, "No such comment.").error),
+            }),
+        ),
+        (
+            "ActionResults",
+            to_json(&ActionResults {
+                results: vec![ActionResult {
+                    id: id("c1"),
+                    comment: Some(mod_comment),
+                    error: None,
+                }],
+            }),
+        ),
+        (
+            "LockRequest",
+            to_json(&LockRequest {
+                thread: "https://news.example/story".to_owned(),
+                locked: true,
+                reason: all_some.then(|| "heated".to_owned()),
+            }),
+        ),
+        (
+            "NewBan",
+            to_json(&NewBan {
+                comment_id: all_some.then(|| id("c1")),
+                ip_range: all_some.then(|| "2001:db8::/32".to_owned()),
+                duration_secs: all_some.then_some(3_600),
+                reason: all_some.then(|| "spam".to_owned()),
+            }),
+        ),
+        ("BanKind", to_json(&BanKind::IpRange)),
+        ("Ban", to_json(&ban)),
+        ("BanList", to_json(&BanList { bans: vec![ban] })),
+        ("TargetKind", to_json(&TargetKind::Thread)),
+        ("AuditEntry", to_json(&entry)),
+        (
+            "AuditPage",
+            to_json(&AuditPage {
+                entries: vec![entry],
+                next_cursor: next_cursor(all_some),
+            }),
+        ),
+    ]
 }

@@ -44,8 +44,9 @@ impl Position {
         let text = match &self.after {
             None => format!("v2:{}:", self.sort.as_str()),
             Some(m) => format!(
-                "v2:{}:{}:{}:{}:{}",
+                "v2:{}:{}{}:{}:{}:{}",
                 self.sort.as_str(),
+                if m.pinned { "p" } else { "" },
                 m.created_at,
                 m.upvotes,
                 m.downvotes,
@@ -88,7 +89,13 @@ fn mark(time: &str, up: &str, down: &str, id: &str) -> Result<Option<Mark>, BadC
         return Ok(None);
     }
     CommentId::parse(id).ok_or(BadCursor)?;
+    // A pinned comment's time carries a `p`, so the cursor keeps its place before the others.
+    let (pinned, time) = match time.strip_prefix('p') {
+        Some(t) => (true, t),
+        None => (false, time),
+    };
     Ok(Some(Mark {
+        pinned,
         created_at: time.parse().map_err(|_| BadCursor)?,
         id: id.to_owned(),
         upvotes: up.parse().map_err(|_| BadCursor)?,
@@ -115,13 +122,19 @@ mod tests {
     #[test]
     fn cursors_round_trip() {
         let m = Mark {
+            pinned: false,
             created_at: 1_790_000_000_000_000,
             id: "abc_-9".into(),
             upvotes: 4,
             downvotes: 1,
         };
+        let pinned = Mark {
+            pinned: true,
+            ..m.clone()
+        };
         for p in [
             Position::after(SortOrder::Best, m.clone()),
+            Position::after(SortOrder::Oldest, pinned),
             Position::after(SortOrder::Newest, m),
             Position::start(SortOrder::Oldest),
             Position::start(SortOrder::Best),

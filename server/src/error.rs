@@ -133,6 +133,7 @@ impl From<StoreError> for AppError {
                 "Comments can be edited for {} after posting; this one can no longer be changed.",
                 duration_text(window_secs)
             )),
+            StoreError::Refused(why) => AppError::Validation(why),
             StoreError::Database(detail) => AppError::Internal(detail),
         }
     }

@@ -8,6 +8,8 @@ use talkback_protocol::{SortOrder, wilson_lower_bound};
 /// What the sort orders look at in a comment; also what a cursor remembers of the last one sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mark {
+    /// Pinned top-level comments come before all others, in every order.
+    pub pinned: bool,
     /// Creation time in microseconds since the Unix epoch.
     pub created_at: i64,
     /// Comment id, the last tie breaker.
@@ -24,7 +26,8 @@ pub struct Mark {
 /// [`talkback_protocol::sort::compare`] describes, but on exact microseconds.
 pub fn display_cmp(sort: SortOrder, a: &Mark, b: &Mark) -> Ordering {
     let by_id = a.id.cmp(&b.id);
-    match sort {
+    let pins = b.pinned.cmp(&a.pinned);
+    pins.then(match sort {
         SortOrder::Best => wilson_lower_bound(b.upvotes, b.downvotes)
             .total_cmp(&wilson_lower_bound(a.upvotes, a.downvotes))
             .then(b.upvotes.cmp(&a.upvotes))
@@ -32,7 +35,7 @@ pub fn display_cmp(sort: SortOrder, a: &Mark, b: &Mark) -> Ordering {
             .then(by_id),
         SortOrder::Newest => b.created_at.cmp(&a.created_at).then(by_id),
         SortOrder::Oldest => a.created_at.cmp(&b.created_at).then(by_id),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -41,6 +44,7 @@ mod tests {
 
     fn mark(id: &str, t: i64, up: u64, down: u64) -> Mark {
         Mark {
+            pinned: false,
             created_at: t,
             id: id.into(),
             upvotes: up,

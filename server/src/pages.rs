@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::cursor::Position;
 use crate::error::AppError;
 use crate::present::{Viewer, present};
-use crate::store::{CommentRow, StoreError, ThreadRow};
+use crate::store::{CommentRow, ReaderId, StoreError, ThreadRow};
 use crate::tree::{Forest, Slot};
 
 /// What a thread page asks for, already validated.
@@ -40,12 +40,17 @@ pub async fn thread_page(
                 title: None,
                 url: None,
                 comment_count: 0,
+                locked: false,
             },
             comments: Vec::new(),
             next_cursor: None,
         });
     };
-    let forest = Forest::new(state.store.skeleton(thread.id).await?, req.sort);
+    let forest = Forest::for_viewer(
+        state.store.skeleton(thread.id).await?,
+        req.sort,
+        viewer.reader,
+    );
     let page = forest.top_level(req.after.as_ref(), req.limit, req.replies);
     let next_cursor = page.next.as_ref().map(Position::to_cursor);
     Ok(ThreadPage {
@@ -64,7 +69,7 @@ pub async fn replies_page(
     after: Option<Position>,
     viewer: Viewer,
 ) -> Result<RepliesPage, AppError> {
-    let forest = forest_of(state, parent, sort).await?.1;
+    let forest = forest_of(state, parent, sort, viewer.reader).await?.1;
     let nested = talkback_protocol::limits::REPLIES_LIMIT_DEFAULT;
     let page = forest
         .replies(parent.as_str(), after.as_ref(), limit, nested)
@@ -84,7 +89,7 @@ pub async fn context_page(
     replies: u32,
     viewer: Viewer,
 ) -> Result<ContextPage, AppError> {
-    let (thread, forest) = forest_of(state, target, sort).await?;
+    let (thread, forest) = forest_of(state, target, sort, viewer.reader).await?;
     let slots = forest
         .context(target.as_str(), replies)
         .ok_or(StoreError::CommentNotFound)?;
@@ -100,6 +105,7 @@ async fn forest_of(
     state: &AppState,
     comment: &CommentId,
     sort: SortOrder,
+    reader: Option<ReaderId>,
 ) -> Result<(ThreadRow, Forest), AppError> {
     let thread_id = state
         .store
@@ -111,7 +117,7 @@ async fn forest_of(
         .thread_by_id(thread_id)
         .await?
         .ok_or(StoreError::CommentNotFound)?;
-    let forest = Forest::new(state.store.skeleton(thread_id).await?, sort);
+    let forest = Forest::for_viewer(state.store.skeleton(thread_id).await?, sort, reader);
     Ok((thread, forest))
 }
 
@@ -130,6 +136,7 @@ fn info(thread: ThreadRow) -> ThreadInfo {
         title: thread.title,
         url: thread.url,
         comment_count: thread.comment_count,
+        locked: thread.locked,
     }
 }
 

@@ -34,7 +34,7 @@ pub fn present(secret: &str, viewer: &Viewer, row: CommentRow, slot: &Slot) -> O
     let parent_id = row.parent_id.as_deref().and_then(CommentId::parse);
     let created_at = rfc3339(row.created_at);
     let replies_cursor = slot.replies_cursor.as_ref().map(Position::to_cursor);
-    if row.deleted {
+    if row.deleted || slot.seen.gone {
         return Some(Comment {
             id,
             parent_id,
@@ -51,6 +51,8 @@ pub fn present(secret: &str, viewer: &Viewer, row: CommentRow, slot: &Slot) -> O
             replies_cursor,
             edited_at: None,
             editable_until: None,
+            status: Default::default(),
+            pinned: false,
         });
     }
     let score = i64::try_from(row.upvotes).unwrap_or(i64::MAX)
@@ -72,6 +74,8 @@ pub fn present(secret: &str, viewer: &Viewer, row: CommentRow, slot: &Slot) -> O
         replies_cursor,
         edited_at: row.edited_at.map(rfc3339),
         editable_until,
+        status: slot.seen.status,
+        pinned: slot.seen.pinned,
     })
 }
 
@@ -105,6 +109,7 @@ mod tests {
             id: "c1".into(),
             reply_count: 0,
             replies_cursor: None,
+            seen: Default::default(),
         };
         present("s", &viewer, r, &slot).and_then(|c| c.editable_until)
     }

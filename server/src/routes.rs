@@ -133,6 +133,8 @@ pub async fn post_comment(
             created_at: now_micros(),
             email: valid.email,
             client_token: valid.client_token,
+            status: talkback_protocol::CommentStatus::Visible,
+            ip: None,
         })
         .await?;
     // A repeated post answers with the comment as it is now, replies included in its count.
@@ -145,6 +147,7 @@ pub async fn post_comment(
         id: posted.row.id.clone(),
         reply_count,
         replies_cursor: None,
+        seen: Default::default(),
     };
     let comment = present(
         &state.secret,

@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
-use talkback_protocol::SortOrder;
+use talkback_protocol::{CommentStatus, SortOrder};
 
 use crate::cursor::Position;
 use crate::order::{Mark, display_cmp};
+use crate::store::ReaderId;
 
 /// The shape of one comment, without its content.
 #[derive(Clone, Debug)]
@@ -25,17 +26,60 @@ pub struct Node {
     pub upvotes: u64,
     /// Down votes.
     pub downvotes: u64,
+    /// Moderation status.
+    pub status: CommentStatus,
+    /// Pinned by a moderator (counts only at the top level).
+    pub pinned: bool,
+    /// The author's reader, who alone sees the comment while it is held.
+    pub reader: ReaderId,
+}
+
+/// Reads a stored status; an unknown one (from a newer server) counts as visible.
+pub fn status_of(stored: &str) -> CommentStatus {
+    CommentStatus::parse(stored).unwrap_or_default()
 }
 
 impl Node {
     fn mark(&self) -> Mark {
         Mark {
+            pinned: self.pinned && self.parent.is_none(),
             created_at: self.created_at,
             id: self.id.clone(),
             upvotes: self.upvotes,
             downvotes: self.downvotes,
         }
     }
+
+    /// How `reader` sees this comment: held comments only by their author, hidden and rejected
+    /// ones by nobody (they then count as deleted, kept only as a place for visible replies).
+    pub fn seen_by(&self, reader: Option<ReaderId>) -> Seen {
+        let shown = !self.deleted
+            && match self.status {
+                CommentStatus::Visible => true,
+                CommentStatus::Held => reader.is_some_and(|r| r == self.reader),
+                CommentStatus::Hidden | CommentStatus::Rejected => false,
+            };
+        Seen {
+            status: if shown {
+                self.status
+            } else {
+                CommentStatus::Visible
+            },
+            pinned: shown && self.pinned && self.parent.is_none(),
+            gone: !shown,
+        }
+    }
+}
+
+/// What a viewer may know of a comment's moderation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// `Visible`, or `Held` for the author of a held comment.
+    pub status: CommentStatus,
+    /// Pinned to the top.
+    pub pinned: bool,
+    /// Deleted, or not shown to this viewer: only its place in the tree is sent.
+    pub gone: bool,
 }
 
 /// One comment placed in a page, with what the client needs to page its replies.
@@ -47,6 +91,8 @@ pub struct Slot {
     pub reply_count: u64,
     /// Where the unsent direct replies start, when some were held back.
     pub replies_cursor: Option<Position>,
+    /// How the viewer sees it.
+    pub seen: Seen,
 }
 
 /// A page of slots, flat in display order, and where the next page starts.
@@ -65,12 +111,19 @@ pub struct Forest {
     roots: Vec<usize>,
     children: Vec<Vec<usize>>,
     visible: Vec<bool>,
+    seen: Vec<Seen>,
     index: HashMap<String, usize>,
 }
 
 impl Forest {
-    /// Arranges the nodes with siblings in `sort` order; comments whose parent is missing are left out.
-    pub fn new(mut nodes: Vec<Node>, sort: SortOrder) -> Self {
+    /// Arranges the nodes as a reader without a token sees them; see [`Forest::for_viewer`].
+    pub fn new(nodes: Vec<Node>, sort: SortOrder) -> Self {
+        Forest::for_viewer(nodes, sort, None)
+    }
+
+    /// Arranges the nodes with siblings in `sort` order as `reader` sees them; comments whose
+    /// parent is missing are left out.
+    pub fn for_viewer(mut nodes: Vec<Node>, sort: SortOrder, reader: Option<ReaderId>) -> Self {
         // Computing each mark once keeps the Wilson bound out of the comparison's inner loop cost.
         let mut keyed: Vec<(Mark, Node)> = nodes.drain(..).map(|n| (n.mark(), n)).collect();
         keyed.sort_by(|a, b| display_cmp(sort, &a.0, &b.0));
@@ -100,6 +153,7 @@ impl Forest {
             order.extend(children.get(i).into_iter().flatten().copied());
             at += 1;
         }
+        let seen: Vec<Seen> = nodes.iter().map(|n| n.seen_by(reader)).collect();
         let mut visible = vec![false; nodes.len()];
         for &i in order.iter().rev() {
             let shown_reply = children
@@ -107,7 +161,7 @@ impl Forest {
                 .into_iter()
                 .flatten()
                 .any(|&c| visible.get(c).copied().unwrap_or(false));
-            let deleted = nodes.get(i).is_some_and(|n| n.deleted);
+            let deleted = seen.get(i).is_some_and(|s| s.gone);
             if let Some(v) = visible.get_mut(i) {
                 *v = !deleted || shown_reply;
             }
@@ -118,8 +172,18 @@ impl Forest {
             roots,
             children,
             visible,
+            seen,
             index,
         }
+    }
+
+    /// How the viewer sees a comment (default for an unknown one).
+    pub fn seen(&self, id: &str) -> Seen {
+        self.index
+            .get(id)
+            .and_then(|&i| self.seen.get(i))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Number of visible direct replies of a comment; `None` if it is unknown.
@@ -179,6 +243,7 @@ impl Forest {
                     id: n.id.clone(),
                     reply_count,
                     replies_cursor,
+                    seen: self.seen.get(i).copied().unwrap_or_default(),
                 })
             })
             .collect();
@@ -240,6 +305,7 @@ impl Forest {
                     id: n.id.clone(),
                     reply_count: kids.len() as u64,
                     replies_cursor,
+                    seen: self.seen.get(i).copied().unwrap_or_default(),
                 });
             }
         }
@@ -261,6 +327,9 @@ mod tests {
             deleted,
             upvotes: 0,
             downvotes: 0,
+            status: CommentStatus::Visible,
+            pinned: false,
+            reader: 1,
         }
     }
 
@@ -403,6 +472,72 @@ mod tests {
         nodes.push(node("late", None, 9, false));
         let f = Forest::new(nodes, SortOrder::Newest);
         assert_eq!(ids(&f.top_level(first.next.as_ref(), 2, 0)), ["c1", "c0"]);
+    }
+
+    #[test]
+    fn pinned_top_level_comments_come_first_and_pages_continue_after_them() {
+        let mut nodes: Vec<Node> = (0..5)
+            .map(|i| node(&format!("c{i}"), None, i, false))
+            .collect();
+        for n in nodes.iter_mut().filter(|n| n.id == "c3" || n.id == "c1") {
+            n.pinned = true;
+        }
+        nodes.push(Node {
+            pinned: true,
+            ..node("reply", Some("c0"), 9, false)
+        });
+        for sort in [SortOrder::Oldest, SortOrder::Newest, SortOrder::Best] {
+            let f = Forest::new(nodes.clone(), sort);
+            let first = f.top_level(None, 1, 0);
+            let second = f.top_level(first.next.as_ref(), 1, 0);
+            let rest = f.top_level(second.next.as_ref(), 10, 0);
+            let mut got = ids(&first);
+            got.extend(ids(&second));
+            got.extend(ids(&rest));
+            let pins: Vec<&str> = got.iter().copied().take(2).collect();
+            assert!(
+                pins.contains(&"c1") && pins.contains(&"c3"),
+                "{sort:?}: {got:?}"
+            );
+            assert_eq!(got.len(), 5, "{sort:?}: {got:?}");
+            assert!(first.slots.iter().all(|s| s.seen.pinned));
+        }
+    }
+
+    #[test]
+    fn held_comments_show_to_their_author_only_and_hidden_ones_to_nobody() {
+        let nodes = vec![
+            Node {
+                status: CommentStatus::Held,
+                reader: 7,
+                ..node("held", None, 1, false)
+            },
+            Node {
+                status: CommentStatus::Hidden,
+                ..node("hidden", None, 2, false)
+            },
+            Node {
+                status: CommentStatus::Hidden,
+                ..node("hidden-parent", None, 3, false)
+            },
+            node("reply", Some("hidden-parent"), 4, false),
+            node("plain", None, 5, false),
+        ];
+        let anonymous = Forest::new(nodes.clone(), OLD);
+        assert_eq!(
+            ids(&anonymous.top_level(None, 10, 10)),
+            ["hidden-parent", "reply", "plain"]
+        );
+        assert!(anonymous.seen("hidden-parent").gone);
+        let author = Forest::for_viewer(nodes.clone(), OLD, Some(7));
+        let page = author.top_level(None, 10, 10);
+        assert_eq!(ids(&page), ["held", "hidden-parent", "reply", "plain"]);
+        assert_eq!(
+            page.slots.first().map(|s| s.seen.status),
+            Some(CommentStatus::Held)
+        );
+        let other = Forest::for_viewer(nodes, OLD, Some(8));
+        assert_eq!(ids(&other.top_level(None, 10, 10)).len(), 3);
     }
 
     #[test]

@@ -175,6 +175,8 @@ fn to_comment(c: &IssoComment, mine: Mine<'_>) -> Result<Comment, BackendError> 
         replies_cursor: None,
         edited_at: c.modified.map(|m| rfc3339_from_ms(ms_from_secs(m))),
         editable_until,
+        status: Default::default(),
+        pinned: false,
         id,
     })
 }
@@ -209,6 +211,7 @@ pub fn thread_page(
             title: None,
             url: None,
             comment_count: thread.total_replies,
+            locked: false,
         },
         comments,
         next_cursor,

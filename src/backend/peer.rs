@@ -295,6 +295,7 @@ pub(crate) mod tests {
             title: None,
             url: None,
             comment_count: 6,
+            locked: false,
         };
         let page = context_of(info.clone(), all.clone(), &CommentId::parse("3").unwrap()).unwrap();
         assert_eq!(ids(&page.comments), ["1", "2", "3", "4"]);

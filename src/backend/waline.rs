@@ -223,6 +223,8 @@ fn to_comment(
         replies_cursor: None,
         edited_at: None,
         editable_until: None,
+        status: Default::default(),
+        pinned: false,
     })
 }
 
@@ -271,6 +273,7 @@ pub fn thread_page(
             title: None,
             url: None,
             comment_count: list.count,
+            locked: false,
         },
         comments,
         next_cursor,

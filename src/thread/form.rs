@@ -41,6 +41,8 @@ pub fn pending_comment(
         replies_cursor: None,
         edited_at: None,
         editable_until: None,
+        status: Default::default(),
+        pinned: false,
     }
 }
 

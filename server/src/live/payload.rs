@@ -49,9 +49,10 @@ pub async fn present_batch(
             id: row.id.clone(),
             reply_count: forest.reply_count(&row.id).unwrap_or(0),
             replies_cursor: None,
+            seen: forest.seen(&row.id),
         };
         // A deleted comment keeps its place only while a visible reply hangs below it.
-        let placed = !row.deleted || slot.reply_count > 0;
+        let placed = !(row.deleted || slot.seen.gone) || slot.reply_count > 0;
         placed
             .then(|| present(&state.secret, &anonymous, row.clone(), &slot))
             .flatten()
@@ -65,16 +66,18 @@ pub async fn present_batch(
                     comment: shown(row)?,
                     comment_count,
                 }),
-                EventKind::Edited if !row.deleted => LiveEvent::Edited(CommentEvent {
-                    comment: shown(row)?,
-                    comment_count,
-                }),
+                EventKind::Edited if !forest.seen(&row.id).gone => {
+                    LiveEvent::Edited(CommentEvent {
+                        comment: shown(row)?,
+                        comment_count,
+                    })
+                }
                 EventKind::Deleted => LiveEvent::Deleted(DeletedEvent {
                     comment_id: CommentId::parse(&row.id)?,
                     placeholder: shown(row),
                     comment_count,
                 }),
-                EventKind::Voted if !row.deleted => LiveEvent::Voted(VotedEvent {
+                EventKind::Voted if !forest.seen(&row.id).gone => LiveEvent::Voted(VotedEvent {
                     comment_id: CommentId::parse(&row.id)?,
                     score: score(row),
                     upvotes: row.upvotes,

@@ -3,9 +3,11 @@
 //! The trait speaks in plain rows; paging and visibility live in [`crate::tree`] so that a
 //! second store (PostgreSQL) only has to store and fetch, not re-implement the rules.
 
+pub mod moderation;
 mod open;
 pub mod postgres;
 pub mod sqlite;
+mod sqlite_moderation;
 mod sqlite_transfer;
 pub mod transfer;
 
@@ -43,6 +45,8 @@ pub enum StoreError {
     NotYours,
     /// The comment is older than the edit window, given in seconds.
     EditWindowClosed { window_secs: u64 },
+    /// A moderation action or setting does not fit; the text says why, for the moderator.
+    Refused(String),
     /// The database failed; the text is for the operator's log.
     Database(String),
 }
@@ -62,6 +66,7 @@ impl std::fmt::Display for StoreError {
                     "comment is older than the edit window of {window_secs} s"
                 )
             }
+            StoreError::Refused(why) => f.write_str(why),
             StoreError::Database(d) => write!(f, "database error: {d}"),
         }
     }
@@ -82,6 +87,8 @@ pub struct ThreadRow {
     pub url: Option<String>,
     /// Visible (not deleted) comments.
     pub comment_count: u64,
+    /// A moderator closed it to new comments.
+    pub locked: bool,
 }
 
 /// A comment's stored content, as seen by one reader.
@@ -138,6 +145,10 @@ pub struct InsertComment {
     pub email: Option<String>,
     /// Idempotency key, unique per reader.
     pub client_token: Option<String>,
+    /// `visible`, or `held` under pre-moderation.
+    pub status: talkback_protocol::CommentStatus,
+    /// The address it was posted from, for bans (never sent by the API).
+    pub ip: Option<String>,
 }
 
 /// The result of [`Store::insert_comment`].
@@ -288,7 +299,7 @@ pub enum Wakeup {
 /// subscriber of [`Store::wakeups`] — on this server instance and, for a shared database, on
 /// every other instance too.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: moderation::ModerationStore + Send + Sync + 'static {
     /// A secret of this installation, stable across restarts (salts avatar seeds).
     async fn instance_secret(&self) -> Result<String, StoreError>;
     /// Stores a new reader by the SHA-256 (hex) of its token.

@@ -91,6 +91,66 @@ CREATE TABLE events (
     PRIMARY KEY (thread_id, seq)
 ) WITHOUT ROWID;
 "#,
+    // Moderation (store/moderation.rs): comment status and pins, the address a comment came
+    // from, locked threads, moderators and their sessions, failed sign-ins, reports, bans and
+    // the audit log.
+    r#"
+ALTER TABLE comments ADD COLUMN status TEXT NOT NULL DEFAULT 'visible';
+ALTER TABLE comments ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE comments ADD COLUMN ip TEXT;
+CREATE INDEX comments_by_status ON comments(status, created_at) WHERE status <> 'visible';
+ALTER TABLE threads ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE moderators (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+CREATE TABLE mod_sessions (
+    token_hash   TEXT PRIMARY KEY,
+    moderator_id INTEGER NOT NULL REFERENCES moderators(id),
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sign_in_failures (
+    name TEXT NOT NULL,
+    at   INTEGER NOT NULL
+);
+CREATE INDEX sign_in_failures_by_name ON sign_in_failures(name, at);
+CREATE TABLE reports (
+    comment_id TEXT NOT NULL REFERENCES comments(id),
+    reader_id  INTEGER NOT NULL REFERENCES readers(id),
+    reason     TEXT NOT NULL,
+    note       TEXT,
+    created_at INTEGER NOT NULL,
+    dismissed  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (comment_id, reader_id)
+) WITHOUT ROWID;
+CREATE TABLE bans (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    reader_id   INTEGER REFERENCES readers(id),
+    comment_id  TEXT,
+    ip_range    TEXT,
+    range_shown INTEGER NOT NULL DEFAULT 0,
+    created_by  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER,
+    reason      TEXT,
+    lifted_at   INTEGER
+);
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    moderator   TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    target_kind TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    detail      TEXT,
+    reason      TEXT,
+    created_at  INTEGER NOT NULL
+);
+"#,
 ];
 
 /// The columns [`comment_row`] reads, in its order.
@@ -112,7 +172,7 @@ impl From<rusqlite::Error> for StoreError {
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     /// One file has one writer process, so nudges stay in this process.
-    wake: tokio::sync::broadcast::Sender<Wakeup>,
+    pub(super) wake: tokio::sync::broadcast::Sender<Wakeup>,
 }
 
 impl SqliteStore {
@@ -146,7 +206,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` on the connection off the async runtime.
-    async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub(super) async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
@@ -211,19 +271,21 @@ fn comment_row(r: &rusqlite::Row<'_>, with_vote: bool) -> rusqlite::Result<Comme
     })
 }
 
-fn thread_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ThreadRow> {
+pub(super) fn thread_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ThreadRow> {
     Ok(ThreadRow {
         id: r.get(0)?,
         key: r.get(1)?,
         title: r.get(2)?,
         url: r.get(3)?,
         comment_count: to_u64(r.get(4)?),
+        locked: r.get(5)?,
     })
 }
 
 /// Selects a thread with its visible comment count; append the `WHERE`.
-const THREAD_SELECT: &str = "SELECT t.id, t.key, t.title, t.url,
-        (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND deleted = 0)
+pub(super) const THREAD_SELECT: &str = "SELECT t.id, t.key, t.title, t.url,
+        (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND deleted = 0 AND status = 'visible'),
+        t.locked
  FROM threads t";
 
 /// Loads a comment (with the given reader's vote) inside a transaction or connection.
@@ -263,7 +325,7 @@ fn check_grant(conn: &Connection, id: &str, grant: EditGrant) -> Result<(), Stor
 }
 
 /// Appends an event to the thread's sequence inside the caller's transaction.
-fn record_event(
+pub(super) fn record_event(
     conn: &Connection,
     thread: ThreadId,
     kind: EventKind,
@@ -388,7 +450,8 @@ impl Store for SqliteStore {
     async fn skeleton(&self, thread: ThreadId) -> Result<Vec<Node>, StoreError> {
         self.with(move |c| {
             let mut stmt = c.prepare_cached(
-                "SELECT id, parent_id, created_at, deleted, upvotes, downvotes FROM comments WHERE thread_id = ?1",
+                "SELECT id, parent_id, created_at, deleted, upvotes, downvotes, status, pinned, reader_id
+                 FROM comments WHERE thread_id = ?1",
             )?;
             let rows = stmt.query_map([thread], |r| {
                 Ok(Node {
@@ -398,6 +461,9 @@ impl Store for SqliteStore {
                     deleted: r.get(3)?,
                     upvotes: to_u64(r.get(4)?),
                     downvotes: to_u64(r.get(5)?),
+                    status: crate::tree::status_of(&r.get::<_, String>(6)?),
+                    pinned: r.get(7)?,
+                    reader: r.get(8)?,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -469,8 +535,8 @@ impl Store for SqliteStore {
             let thread_id = upsert_thread(&tx, &new.thread_key, new.title.as_deref(), new.url.as_deref())?;
             tx.execute(
                 "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html, created_at,
-                                       email, client_token)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                       email, client_token, status, ip)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     new.id,
                     thread_id,
@@ -481,7 +547,9 @@ impl Store for SqliteStore {
                     new.body_html,
                     new.created_at,
                     new.email,
-                    new.client_token
+                    new.client_token,
+                    new.status.as_str(),
+                    new.ip
                 ],
             )?;
             record_event(&tx, thread_id, EventKind::Posted, &new.id)?;
@@ -538,7 +606,8 @@ impl Store for SqliteStore {
             check_grant(&tx, &comment_id, grant)?;
             // The words, the name and the address go; the row stays as the parent of any replies.
             tx.execute(
-                "UPDATE comments SET deleted = 1, author = NULL, body_md = '', body_html = '', email = NULL
+                "UPDATE comments SET deleted = 1, author = NULL, body_md = '', body_html = '', email = NULL,
+                                    ip = NULL
                  WHERE id = ?1",
                 [&comment_id],
             )?;
@@ -612,7 +681,7 @@ impl Store for SqliteStore {
         self.with(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT COUNT(*) FROM comments c JOIN threads t ON t.id = c.thread_id
-                 WHERE t.key = ?1 AND c.deleted = 0",
+                 WHERE t.key = ?1 AND c.deleted = 0 AND c.status = 'visible'",
             )?;
             let mut out = HashMap::new();
             for key in keys {
@@ -753,7 +822,7 @@ impl Store for SqliteStore {
 }
 
 /// Tells subscribers a thread changed; having none is fine.
-fn nudge(wake: &tokio::sync::broadcast::Sender<Wakeup>, thread: ThreadId) {
+pub(super) fn nudge(wake: &tokio::sync::broadcast::Sender<Wakeup>, thread: ThreadId) {
     let _ = wake.send(Wakeup::Thread(thread));
 }
 
@@ -776,6 +845,8 @@ mod tests {
             created_at: now_micros(),
             email: Some("a@example.org".into()),
             client_token: token.map(Into::into),
+            status: Default::default(),
+            ip: None,
         }
     }
 

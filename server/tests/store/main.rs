@@ -47,4 +47,9 @@ on_both_stores!(
     concurrent_writers_get_gapless_ordered_seqs,
     wakeups_name_the_changed_thread,
     the_instance_secret_is_stable,
+    every_action_changes_status_and_writes_its_audit_entry,
+    the_skeleton_carries_status_pins_and_authors,
+    locks_bans_and_reports,
+    queue_filters_and_pages_newest_first,
+    moderators_sessions_and_sign_in_failures,
 );

@@ -7,6 +7,7 @@
 
 mod copy;
 mod listen;
+mod moderation;
 mod schema;
 mod transfer;
 mod writes;
@@ -48,7 +49,8 @@ const COMMENT_COLUMNS: &str = "c.id, c.parent_id, c.reader_id, c.author, c.body_
 
 /// Selects a thread with its visible comment count; append the `WHERE`.
 const THREAD_SELECT: &str = "SELECT t.id, t.key, t.title, t.url,
-        (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND NOT deleted)
+        (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND NOT deleted AND status = 'visible'),
+        t.locked
  FROM threads t";
 
 /// A [`Store`] on a PostgreSQL database, through a connection pool.
@@ -260,6 +262,7 @@ fn thread_row(r: &tokio_postgres::Row) -> Result<ThreadRow, StoreError> {
         title: r.try_get(2).map_err(get)?,
         url: r.try_get(3).map_err(get)?,
         comment_count: to_u64(r.try_get(4).map_err(get)?),
+        locked: r.try_get(5).map_err(get)?,
     })
 }
 
@@ -342,7 +345,8 @@ impl Store for PostgresStore {
         let rows = self
             .read(
                 "cannot read a thread's comments",
-                "SELECT id, parent_id, created_at, deleted, upvotes, downvotes
+                "SELECT id, parent_id, created_at, deleted, upvotes, downvotes, status, pinned,
+                        reader_id
                  FROM comments WHERE thread_id = $1",
                 &[&thread],
             )
@@ -356,6 +360,9 @@ impl Store for PostgresStore {
                     deleted: col(r, 3)?,
                     upvotes: to_u64(col(r, 4)?),
                     downvotes: to_u64(col(r, 5)?),
+                    status: crate::tree::status_of(&col::<String>(r, 6)?),
+                    pinned: col(r, 7)?,
+                    reader: col(r, 8)?,
                 })
             })
             .collect()
@@ -412,6 +419,7 @@ impl Store for PostgresStore {
                 "cannot count comments",
                 "SELECT t.key, COUNT(c.id) FROM threads t
                  LEFT JOIN comments c ON c.thread_id = t.id AND NOT c.deleted
+                                     AND c.status = 'visible'
                  WHERE t.key = ANY($1) GROUP BY t.key",
                 &[&keys],
             )

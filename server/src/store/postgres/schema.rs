@@ -11,7 +11,8 @@ use crate::store::StoreError;
 ///
 /// Step 1 is the SQLite schema at its version 4 in PostgreSQL types: times are integer
 /// microseconds and ids the same as SQLite's, so rows copy across unchanged.
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -68,7 +69,68 @@ CREATE TABLE events (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (thread_id, seq)
 );
-"#];
+"#,
+    // Moderation (store/moderation.rs): comment status and pins, the address a comment came
+    // from, locked threads, moderators and their sessions, failed sign-ins, reports, bans and
+    // the audit log.
+    r#"
+ALTER TABLE comments ADD COLUMN status TEXT NOT NULL DEFAULT 'visible';
+ALTER TABLE comments ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE comments ADD COLUMN ip TEXT;
+CREATE INDEX comments_by_status ON comments(status, created_at) WHERE status <> 'visible';
+ALTER TABLE threads ADD COLUMN locked BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE TABLE moderators (
+    id            BIGSERIAL PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    created_at    BIGINT NOT NULL
+);
+CREATE TABLE mod_sessions (
+    token_hash   TEXT PRIMARY KEY,
+    moderator_id BIGINT NOT NULL REFERENCES moderators(id),
+    created_at   BIGINT NOT NULL,
+    expires_at   BIGINT NOT NULL
+);
+CREATE TABLE sign_in_failures (
+    name TEXT NOT NULL,
+    at   BIGINT NOT NULL
+);
+CREATE INDEX sign_in_failures_by_name ON sign_in_failures(name, at);
+CREATE TABLE reports (
+    comment_id TEXT NOT NULL REFERENCES comments(id),
+    reader_id  BIGINT NOT NULL REFERENCES readers(id),
+    reason     TEXT NOT NULL,
+    note       TEXT,
+    created_at BIGINT NOT NULL,
+    dismissed  BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (comment_id, reader_id)
+);
+CREATE TABLE bans (
+    id          BIGSERIAL PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    reader_id   BIGINT REFERENCES readers(id),
+    comment_id  TEXT,
+    ip_range    TEXT,
+    range_shown BOOLEAN NOT NULL DEFAULT FALSE,
+    created_by  TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT,
+    reason      TEXT,
+    lifted_at   BIGINT
+);
+CREATE TABLE audit_log (
+    id          BIGSERIAL PRIMARY KEY,
+    moderator   TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    target_kind TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    detail      TEXT,
+    reason      TEXT,
+    created_at  BIGINT NOT NULL
+);
+"#,
+];
 
 /// Key of the advisory lock held while migrating ("talkback" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7461_6c6b_6261_636b;

@@ -35,7 +35,7 @@ async fn load_comment(
 /// Appends an event to the thread's sequence and NOTIFYs, inside the caller's transaction.
 /// The `UPDATE` locks the thread's row until commit, so writers of one thread take their
 /// numbers one after another and commit in that order: the sequence has no gaps.
-async fn record_event(
+pub(super) async fn record_event(
     tx: &Transaction<'_>,
     thread: ThreadId,
     kind: EventKind,
@@ -261,8 +261,8 @@ async fn try_insert(store: &PostgresStore, new: &InsertComment) -> Result<Posted
     let inserted = tx
         .execute(
 &stmt(&tx, "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html,
-                                   created_at, email, client_token)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)").await?,
+                                   created_at, email, client_token, status, ip)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)").await?,
             &[
                 &new.id,
                 &thread_id,
@@ -274,6 +274,8 @@ async fn try_insert(store: &PostgresStore, new: &InsertComment) -> Result<Posted
                 &new.created_at,
                 &new.email,
                 &new.client_token,
+                &new.status.as_str(),
+                &new.ip,
             ],
         )
         .await;
@@ -341,7 +343,7 @@ pub(super) async fn delete_comment(
         &stmt(
             &tx,
             "UPDATE comments SET deleted = TRUE, author = NULL, body_md = '', body_html = '',
-                             email = NULL
+                             email = NULL, ip = NULL
          WHERE id = $1",
         )
         .await?,

@@ -2,10 +2,12 @@
 
 mod comments;
 mod events;
+mod moderation;
 mod transfer;
 
 pub use comments::*;
 pub use events::*;
+pub use moderation::*;
 pub use transfer::*;
 
 use std::sync::Arc;
@@ -42,6 +44,8 @@ pub fn comment(id: &str, key: &str, reader: ReaderId, parent: Option<&str>) -> I
         created_at: now_micros(),
         email: Some("ann@example.org".into()),
         client_token: None,
+        status: Default::default(),
+        ip: None,
     }
 }
 
