@@ -4,7 +4,7 @@
  *   <script src="https://comments.example.com/embed.js" data-api="https://comments.example.com" async></script>
  *
  * The script's data-* attributes (api, thread, title, sort, theme, lang, loading, root-margin,
- * backend, …)
+ * backend, live, …)
  * are the defaults of every widget on the page. It mounts one into `data-target` (default
  * "#talkback") when that exists, defines <talkback-thread api="…" thread="…">, and offers
  * `Talkback.mount(element, options)` → { update(options), destroy() } for single-page apps.
@@ -148,7 +148,7 @@
   if (window.customElements && !customElements.get("talkback-thread")) {
     customElements.define("talkback-thread", class extends HTMLElement {
       static get observedAttributes() {
-        return ["api", "thread", "title", "sort", "theme", "lang", "backend"];
+        return ["api", "thread", "title", "sort", "theme", "lang", "backend", "live"];
       }
       connectedCallback() {
         mount(this, attributes(this));

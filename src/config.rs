@@ -20,6 +20,8 @@ pub struct Config {
     pub sort: Option<String>,
     /// Which kind of server `api` is (`data-backend`).
     pub backend: BackendKind,
+    /// Whether to open a live-update connection (`data-live="off"` turns it off).
+    pub live: bool,
 }
 
 /// The loader's fields as strings; any of them may be missing.
@@ -41,6 +43,14 @@ pub struct Fields {
     pub backend: Option<String>,
     /// The page's path (`location.pathname`): Isso and Waline key threads by it.
     pub page_path: Option<String>,
+    /// `data-live`.
+    pub live: Option<String>,
+}
+
+/// Reads `data-live`: live updates are on unless the page says `off` (or `false`, `no`, `0`).
+pub fn live_wanted(value: Option<&str>) -> bool {
+    let v = value.map(str::trim).unwrap_or("").to_ascii_lowercase();
+    !matches!(v.as_str(), "off" | "false" | "no" | "0")
 }
 
 fn is_http(s: &str) -> bool {
@@ -90,6 +100,7 @@ impl Config {
             url,
             sort: blank_to_none(f.sort),
             backend: backend.unwrap_or_default(),
+            live: live_wanted(f.live.as_deref()),
         }
     }
 
@@ -121,6 +132,7 @@ impl Config {
             sort: get("sort"),
             backend: get("backend"),
             page_path: Some(path),
+            live: get("live"),
         };
         Config::from_fields(fields, &origin)
     }
@@ -153,6 +165,16 @@ mod tests {
             c.url.as_deref(),
             Some("https://www.northbankherald.example/2026/11/24/old-mill-bridge-car-ban")
         );
+    }
+
+    #[test]
+    fn live_updates_are_on_unless_turned_off() {
+        for on in [None, Some(""), Some("on"), Some("yes"), Some("whatever")] {
+            assert!(live_wanted(on), "{on:?}");
+        }
+        for off in ["off", " OFF ", "false", "no", "0"] {
+            assert!(!live_wanted(Some(off)), "{off:?}");
+        }
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub struct Capabilities {
     pub sorts: &'static [SortOrder],
     /// The thread's header can show the server's count of all its comments.
     pub counts: bool,
-    /// The server pushes new comments while the page is open.
+    /// The server pushes changes of the thread while the page is open ([`Backend::events_url`]).
     pub live: bool,
 }
 
@@ -122,4 +122,10 @@ pub trait Backend {
     fn post_comment(&self, comment: NewComment) -> Pending<Comment>;
     /// Sets the reader's vote on a comment; the answer carries the new tallies.
     fn vote(&self, id: &CommentId, vote: Vote) -> Pending<VoteResult>;
+    /// The server-sent event stream of a thread's changes, resuming after event `after`; `None`
+    /// for a server without live updates.
+    fn events_url(&self, key: &str, after: Option<u64>) -> Option<String> {
+        let _ = (key, after);
+        None
+    }
 }

@@ -53,6 +53,20 @@ pub fn replies_url(api: &str, id: &CommentId, sort: SortOrder, cursor: &Cursor) 
     )
 }
 
+/// URL of a thread's live-update stream, resuming after event `after` when one was seen.
+pub fn events_url(api: &str, key: &str, after: Option<u64>) -> String {
+    let mut url = format!(
+        "{}{}?key={}",
+        api_base(api),
+        routes::EVENTS,
+        encode_component(key)
+    );
+    if let Some(n) = after {
+        url.push_str(&format!("&after={n}"));
+    }
+    url
+}
+
 /// `GET` URL of a comment's permalink context.
 pub fn context_url(api: &str, id: &CommentId, sort: SortOrder) -> String {
     format!(
@@ -77,7 +91,7 @@ mod client {
         ReaderToken, RepliesPage, SortOrder, ThreadPage, Vote, VoteRequest, VoteResult, routes,
     };
 
-    use super::{api_base, context_url, replies_url, thread_url};
+    use super::{api_base, context_url, events_url, replies_url, thread_url};
     use crate::backend::error::decode;
     use crate::backend::http::{Reply, send};
     use crate::backend::token::{storage_key, store};
@@ -182,8 +196,12 @@ mod client {
                 max_depth: None,
                 sorts: &SortOrder::ALL,
                 counts: true,
-                live: false,
+                live: true,
             }
+        }
+
+        fn events_url(&self, key: &str, after: Option<u64>) -> Option<String> {
+            Some(events_url(&self.inner.api, key, after))
         }
 
         fn load_thread(
@@ -303,6 +321,15 @@ mod tests {
         );
         assert!(next.contains("sort=newest&"), "{next}");
         assert!(next.ends_with("&cursor=a%2Bb%2F%3D"), "{next}");
+    }
+
+    #[test]
+    fn events_url_resumes_after_the_last_event_seen() {
+        assert_eq!(
+            events_url("http://h/", "https://a.example/p?x=1", None),
+            "http://h/api/v1/events?key=https%3A%2F%2Fa.example%2Fp%3Fx%3D1"
+        );
+        assert_eq!(events_url("http://h", "k", Some(42)), "http://h/api/v1/events?key=k&after=42");
     }
 
     #[test]

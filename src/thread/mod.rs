@@ -1,5 +1,6 @@
 //! Pure thread logic: no DOM, no network, so every rule here is tested natively.
 
+pub mod backoff;
 pub mod compose;
 pub mod edit;
 pub mod form;
@@ -9,5 +10,6 @@ pub mod nesting;
 pub mod prefs;
 pub mod time;
 pub mod tree;
+pub mod updates;
 pub mod view;
 pub mod vote;

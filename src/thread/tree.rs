@@ -168,6 +168,19 @@ impl Tree {
         true
     }
 
+    /// Adds comments that arrived while the page was open and puts the new top-level ones first,
+    /// newest first (the list is oldest first); replies go under their parents. Returns how many
+    /// comments were added.
+    pub fn merge_on_top(&mut self, comments: Vec<Comment>) -> usize {
+        let before = self.roots.len();
+        let added = self.merge(comments);
+        let mut new_roots = self.roots.split_off(before.min(self.roots.len()));
+        new_roots.reverse();
+        new_roots.append(&mut self.roots);
+        self.roots = new_roots;
+        added
+    }
+
     /// Removes a comment and everything under it.
     pub fn remove(&mut self, id: &CommentId) -> bool {
         let Some(node) = self.nodes.remove(id) else {
@@ -348,11 +361,11 @@ impl Tree {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::thread::form::pending_comment;
 
-    pub(super) fn comment(id: &str, parent: Option<&str>) -> Comment {
+    pub(crate) fn comment(id: &str, parent: Option<&str>) -> Comment {
         let mut c = pending_comment(
             CommentId::parse(id).unwrap(),
             parent.map(|p| CommentId::parse(p).unwrap()),
@@ -363,7 +376,7 @@ mod tests {
         c
     }
 
-    pub(super) fn id(s: &str) -> CommentId {
+    pub(crate) fn id(s: &str) -> CommentId {
         CommentId::parse(s).unwrap()
     }
 
@@ -539,6 +552,26 @@ mod tests {
         assert_eq!(shape(&t), s(&[("a", 0)]));
         assert!(!t.remove(&id("a1")));
         assert_eq!(t.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod on_top_tests {
+    use super::tests::{comment, id};
+    use super::*;
+
+    #[test]
+    fn new_top_level_comments_go_first_newest_first_and_replies_under_their_parents() {
+        let mut t = Tree::from_comments(vec![comment("a", None), comment("b", None)]);
+        let added = t.merge_on_top(vec![
+            comment("n1", None),
+            comment("r", Some("a")),
+            comment("n2", None),
+            comment("a", None),
+        ]);
+        assert_eq!(added, 3, "a known comment is not added twice");
+        assert_eq!(t.roots(), &[id("n2"), id("n1"), id("a"), id("b")]);
+        assert_eq!(t.children(&id("a")), &[id("r")]);
     }
 }
 

@@ -101,6 +101,22 @@ impl VoteState {
         self.shown
     }
 
+    /// Takes tallies another reader's vote changed (a live update). Ignored while the reader's
+    /// own vote is on its way: its answer brings tallies that count it, and these may not.
+    pub fn observe(&mut self, up: u64, down: u64, score: i64) {
+        if self.in_flight {
+            return;
+        }
+        let mine = self.confirmed.mine;
+        self.confirmed = Tally {
+            score,
+            up,
+            down,
+            mine,
+        };
+        self.shown = self.confirmed;
+    }
+
     /// True while a vote request is on its way.
     pub fn busy(&self) -> bool {
         self.in_flight
@@ -150,6 +166,21 @@ mod tests {
     use super::*;
 
     const ALL: [Vote; 3] = [Vote::Down, Vote::None, Vote::Up];
+
+    #[test]
+    fn others_votes_change_the_tallies_but_not_the_readers_own_vote() {
+        let mut s = VoteState::new(t(1, 1, 0, Vote::Up));
+        s.observe(3, 1, 2);
+        assert_eq!(s.shown(), t(2, 3, 1, Vote::Up));
+        // While the reader's own vote is on its way, its answer is the truth.
+        assert_eq!(s.press(Press::Down), Some(Vote::Down));
+        let pressed = s.shown();
+        s.observe(9, 9, 0);
+        assert_eq!(s.shown(), pressed);
+        assert_eq!(s.settle_ok(t(0, 2, 2, Vote::Down)), None);
+        s.observe(2, 3, -1);
+        assert_eq!(s.shown(), t(-1, 2, 3, Vote::Down));
+    }
 
     fn t(score: i64, up: u64, down: u64, mine: Vote) -> Tally {
         Tally {

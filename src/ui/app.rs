@@ -11,11 +11,13 @@ use super::dom;
 use super::events::Host;
 use super::fetch::{first_page, open_permalink};
 use super::form::CommentForm;
+use super::fresh::NewComments;
 use super::item::comment_item;
 use super::keys;
 use super::lang::Lang;
 use super::live;
 use super::state::ThreadState;
+use super::stream::Follow;
 use crate::backend::Backend;
 use crate::config::Config;
 use crate::thread::link::target_of;
@@ -46,6 +48,8 @@ pub fn App(
     let state = ThreadState::new(backend, config, host, Lang::new(&lang));
     let t = state.lang;
     provide_context(state);
+    // Prepared here so it ends with the widget; started once the thread is shown.
+    let follow = Follow::prepare(state);
     let status = RwSignal::new(Status::Loading);
     let root = NodeRef::<leptos::html::Section>::new();
     Effect::new(move |_| {
@@ -67,6 +71,7 @@ pub fn App(
             match loaded {
                 Ok(()) => {
                     status.try_set(Status::Ready);
+                    follow.start();
                     // The view follows the status asynchronously: tell the page once the
                     // thread is in the DOM.
                     request_animation_frame(move || {
@@ -97,6 +102,7 @@ pub fn App(
         // Named by its header ("42 comments") once loaded, so it differs from the "Comments"
         // region a host page typically wraps it in (landmarks need distinct names).
         <section class="tb-root" part="root" node_ref=root lang=t.tag() dir=move || t.dir()
+            data-live=move || state.link.get().as_str()
             aria-label=move || (status.get() != Status::Ready).then(|| t.t("root.label"))
             aria-labelledby=move || (status.get() == Status::Ready).then_some("tb-count")
             on:keydown=move |ev| {
@@ -185,6 +191,7 @@ fn thread_view() -> impl IntoView {
                     <p>{state.lang.t("empty")}</p>
                 </div>
             })}
+            <NewComments/>
             <ul class="tb-thread tb-list">
                 <For
                     each=roots

@@ -133,6 +133,18 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
     let actions = {
         let id = id.clone();
         let votes = RwSignal::new(VoteState::new(Tally::of(&first)));
+        // Other readers' votes arrive as live updates of the comment's tallies.
+        let tallies = Memo::new(move |_| {
+            comment.with(|c| c.as_ref().map(|c| (c.upvotes, c.downvotes, c.score)))
+        });
+        Effect::new(move |before: Option<Option<(u64, u64, i64)>>| {
+            let now = tallies.get();
+            // The first run only records where the tallies start.
+            if let (Some(_), Some((up, down, score))) = (before, now) {
+                votes.update(|v| v.observe(up, down, score));
+            }
+            now
+        });
         move || {
             (!deleted.get() && !collapsed.get()).then(|| {
                 let name = author.get_untracked();

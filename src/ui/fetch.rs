@@ -26,7 +26,10 @@ pub async fn first_page(state: ThreadState) -> Result<(), BackendError> {
 }
 
 fn apply(state: ThreadState, page: ThreadPage) {
-    state.tree.set(Tree::from_comments(page.comments));
+    let tree = Tree::from_comments(page.comments);
+    // Live comments the page now shows no longer wait behind the button.
+    state.inbox.update(|i| i.forget_known(&tree));
+    state.tree.set(tree);
     state.count.set(page.thread.comment_count);
     state.next_cursor.set(page.next_cursor);
     state.focus.set(None);

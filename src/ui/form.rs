@@ -172,9 +172,12 @@ pub fn CommentForm(
                         "form.posted"
                     }));
                     let added = state.tree.try_update(|t| t.replace(&pending_id, saved));
+                    // Its live event may have come first and already counted it (and queued it
+                    // behind the "new comments" button, where it must not stay).
+                    let announced_live = state.inbox.try_update(|i| i.forget(&id)) == Some(true);
                     // A retry whose first attempt was stored answers with the same comment: no
                     // second count.
-                    if added == Some(true) {
+                    if added == Some(true) && !announced_live {
                         state.count.update(|n| *n += 1);
                     }
                     post_key.try_update_value(PostKey::done);

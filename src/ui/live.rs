@@ -21,6 +21,12 @@ pub fn count() -> u32 {
     LIVE.with(Cell::get)
 }
 
+/// Counts a resource held elsewhere (the live-update connection) while it is held: `true` when
+/// it is taken, `false` when it is given back.
+pub fn hold(taken: bool) {
+    add(if taken { 1 } else { -1 });
+}
+
 /// Runs `f` every `every` until the current owner is cleaned up.
 pub fn interval(f: impl Fn() + 'static, every: Duration) {
     if let Ok(handle) = set_interval_with_handle(f, every) {

@@ -118,10 +118,15 @@ pub fn own_actions(id: CommentId, own: OwnState, body: NodeRef<html::Div>) -> im
             own.busy.try_set(false);
             match result {
                 Ok(()) => {
-                    state.tree.update(|t| {
+                    // Its live event may have come first and already taken it out of the count.
+                    let shown = state.tree.try_update(|t| {
+                        let shown = t.get(&id).is_some_and(|c| !c.deleted);
                         t.delete(&id);
+                        shown
                     });
-                    state.count.update(|n| *n = n.saturating_sub(1));
+                    if shown == Some(true) {
+                        state.count.update(|n| *n = n.saturating_sub(1));
+                    }
                     state.announce(&state.lang.t("own.deleted"));
                 }
                 Err(e) => {

@@ -9,11 +9,13 @@ use talkback_protocol::{CommentId, Cursor, SortOrder};
 use super::dom;
 use super::events::Host;
 use super::lang::Lang;
+use super::stream::Link;
 use crate::backend::Backend;
 use crate::config::Config;
 use crate::thread::prefs::{EMAIL_KEY, NAME_KEY, OLD_NAME_KEY, SORT_KEY, draft_key, initial_sort};
 use crate::thread::time::Zone;
 use crate::thread::tree::Tree;
+use crate::thread::updates::Inbox;
 
 /// Handles to the thread's state; `Copy`, so closures can capture it freely.
 #[derive(Clone, Copy)]
@@ -26,6 +28,10 @@ pub struct ThreadState {
     pub tree: RwSignal<Tree>,
     /// Visible comments in the whole thread, as the server counts them.
     pub count: RwSignal<u64>,
+    /// New comments from live updates waiting behind the "N new comments" button.
+    pub inbox: RwSignal<Inbox>,
+    /// How the live-update connection stands.
+    pub link: RwSignal<Link>,
     /// Where the next page of top-level comments starts.
     pub next_cursor: RwSignal<Option<Cursor>>,
     /// The order comments are shown in.
@@ -83,6 +89,8 @@ impl ThreadState {
             config: StoredValue::new(config),
             tree: RwSignal::new(Tree::default()),
             count: RwSignal::new(0),
+            inbox: RwSignal::new(Inbox::default()),
+            link: RwSignal::new(Link::Off),
             next_cursor: RwSignal::new(None),
             sort: RwSignal::new(sort),
             generation: RwSignal::new(0),

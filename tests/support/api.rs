@@ -43,6 +43,17 @@ impl Api {
         comment["id"].as_str().unwrap_or_else(|| panic!("no id in {comment}")).to_owned()
     }
 
+    /// Replaces the body of this reader's own comment.
+    pub fn edit(&self, id: &str, body: &str) {
+        let path = format!("/api/v1/comments/{id}");
+        self.request("PATCH", &path, Some(&json!({ "body": body })), 200);
+    }
+
+    /// Deletes this reader's own comment.
+    pub fn delete(&self, id: &str) {
+        self.request("DELETE", &format!("/api/v1/comments/{id}"), None, 204);
+    }
+
     /// Votes on a comment as this reader (`1`, `0` or `-1`).
     pub fn vote(&self, id: &str, value: i8) {
         let path = format!("/api/v1/comments/{id}/vote");

@@ -46,7 +46,10 @@ pub struct Harness {
     /// Base URL of the server, e.g. `http://127.0.0.1:40123`.
     pub base: String,
     server: Option<Server>,
+    /// How the server was started, so it can be started again on the same port.
+    launch: Launch,
     driver: Child,
+    driver_port: u16,
     _tmp: TempDir,
     _permit: Permit,
 }
@@ -78,8 +81,14 @@ impl Harness {
 
         let db = tmp.path().join("talkback.db");
         prepare(&db);
-        let server = Server::start(&server_bin, &db, &site, server_args)
+        let server = Server::start(&server_bin, &db, &site, "127.0.0.1:0", server_args)
             .unwrap_or_else(|e| panic!("{e}; run `cargo xtask test`"));
+        let launch = Launch {
+            bin: server_bin,
+            db,
+            site,
+            args: server_args.iter().map(|a| (*a).to_owned()).collect(),
+        };
         let base = server.url.clone();
         let driver_port = free_port();
         let driver = Command::new(CHROMEDRIVER)
@@ -92,28 +101,81 @@ impl Harness {
             .unwrap_or_else(|e| panic!("could not start {CHROMEDRIVER}: {e}; run `cargo xtask test`"));
         wait_for_port(driver_port);
 
-        let profile = tmp.path().join("chromium-profile");
-        let caps = json!({
-            "goog:chromeOptions": {
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--hide-scrollbars", "--window-size=1200,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }
-        });
-        let Json::Object(caps) = caps else { unreachable!("json! of an object literal") };
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-            .expect("chromedriver accepts a headless Chromium session");
-        Harness { client, base, server: Some(server), driver, _tmp: tmp, _permit: permit }
+        let client = browser(driver_port, &tmp.path().join("chromium-profile")).await;
+        Harness { client, base, server: Some(server), launch, driver, driver_port, _tmp: tmp, _permit: permit }
     }
 
+    /// A second, independent browser (its own profile, so its own reader) on the same server,
+    /// for tests where two readers look at one thread.
+    pub async fn second_browser(&self) -> Client {
+        browser(self.driver_port, &self._tmp.path().join("chromium-profile-2")).await
+    }
+
+    /// Starts the server again on the same address and database after [`Harness::stop_server`].
+    pub fn restart_server(&mut self) {
+        self.stop_server();
+        let listen = self.base.trim_start_matches("http://").to_owned();
+        let args: Vec<&str> = self.launch.args.iter().map(String::as_str).collect();
+        let server = Server::start(&self.launch.bin, &self.launch.db, &self.launch.site, &listen, &args)
+            .unwrap_or_else(|e| panic!("the server restarts on {listen}: {e}"));
+        self.server = Some(server);
+    }
+}
+
+impl Harness {
+    /// A server outage as readers see it: stops the server, runs `work` against a stand-in on
+    /// another port over the same database (changes made meanwhile), then starts the server
+    /// again on its own port.
+    pub async fn outage<T: Send + 'static>(&mut self, work: impl FnOnce(&Api) -> T + Send + 'static) -> T {
+        self.stop_server();
+        let launch = (self.launch.bin.clone(), self.launch.db.clone(), self.launch.site.clone());
+        let args = self.launch.args.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let stand_in = Server::start(&launch.0, &launch.1, &launch.2, "127.0.0.1:0", &args)
+                .unwrap_or_else(|e| panic!("a stand-in server starts: {e}"));
+            let result = work(&Api::new_reader(&stand_in.url));
+            drop(stand_in);
+            result
+        })
+        .await
+        .unwrap_or_else(|e| panic!("the work during the outage failed: {e}"));
+        self.restart_server();
+        result
+    }
+}
+
+/// What [`Harness::restart_server`] needs to start the same server again.
+struct Launch {
+    bin: PathBuf,
+    db: PathBuf,
+    site: PathBuf,
+    args: Vec<String>,
+}
+
+/// A headless Chromium session through the chromedriver on `driver_port`.
+async fn browser(driver_port: u16, profile: &Path) -> Client {
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--hide-scrollbars", "--window-size=1200,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let Json::Object(caps) = caps else { unreachable!("json! of an object literal") };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("chromedriver accepts a headless Chromium session")
+}
+
+impl Harness {
     /// Opens the demo article and waits until the widget has rendered the thread.
     pub async fn open_demo(&self) {
         self.client.goto(&format!("{}/", self.base)).await.expect("the demo page loads");

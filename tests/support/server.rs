@@ -19,14 +19,14 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts the seeded demo on a free local port, serving `site` and storing into `db`;
-    /// `extra` flags are passed on as given.
-    pub fn start(bin: &Path, db: &Path, site: &Path, extra: &[&str]) -> io::Result<Server> {
+    /// Starts the seeded demo on `listen` (`127.0.0.1:0` picks a free port), serving `site` and
+    /// storing into `db`; `extra` flags are passed on as given.
+    pub fn start(bin: &Path, db: &Path, site: &Path, listen: &str, extra: &[&str]) -> io::Result<Server> {
         // Port 0: the server binds a free port and prints the address it got.
         let mut child = Command::new(bin)
             .arg("--db")
             .arg(db)
-            .args(["--listen", "127.0.0.1:0", "--seed-demo", "--static"])
+            .args(["--listen", listen, "--seed-demo", "--static"])
             .arg(site)
             .args(extra)
             .stdout(Stdio::piped())

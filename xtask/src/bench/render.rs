@@ -102,8 +102,8 @@ return { comments, nodes: count(document), heap: performance.memory.usedJSHeapSi
          requests: early.length, api: api.length, longest };
 "#;
 
-/// Scrolls down in steps of most of a screen every 50 ms (up to 150 steps or the end of the
-/// page), then reports the longest task that started meanwhile and how many there were.
+/// Scrolls down in steps of most of a screen every 50 ms (up to 150 steps, 30 s or the end of
+/// the page), then reports the longest task that started meanwhile and how many there were.
 const SCROLL: &str = r#"
 const done = arguments[arguments.length - 1];
 const B = window.__bench;
@@ -113,7 +113,7 @@ let steps = 0;
 const step = () => {
   window.scrollBy(0, Math.round(innerHeight * 0.8));
   steps++;
-  if (steps < 150 && page.scrollTop + innerHeight < page.scrollHeight - 2) {
+  if (steps < 150 && performance.now() - start < 30000 && page.scrollTop + innerHeight < page.scrollHeight - 2) {
     setTimeout(step, 50);
   } else {
     setTimeout(() => {
@@ -158,7 +158,7 @@ fn measure_in(driver: &Driver, session: &str, url: &str) -> Result<Run> {
     driver.call(
         "POST",
         &at("/timeouts"),
-        Some(json!({ "script": 60_000, "pageLoad": 120_000 })),
+        Some(json!({ "script": 300_000, "pageLoad": 300_000 })),
     )?;
     let quoted = serde_json::to_string(COMMENT).context("quoting the selector")?;
     driver.call(
