@@ -31,6 +31,12 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Manage moderators: `admin create NAME [--role admin|moderator]` (password on stdin).
+    Admin {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::admin::cli::AdminCommand,
+    },
     /// Import comments from Disqus, WordPress, Isso or a Talkback export (safe to run again:
     /// what is already imported is left alone).
     Import {
@@ -134,6 +140,12 @@ pub async fn run(command: Command) -> Result<(), TransferError> {
             let store = open_store(db).await?;
             let summary = run_export(store.as_ref(), &file, quiet).await?;
             report(&summary);
+        }
+        Command::Admin { command } => {
+            let done = crate::admin::cli::run(command)
+                .await
+                .map_err(|e| TransferError::Store(crate::store::StoreError::Refused(e)))?;
+            report(&done);
         }
         Command::Migrate { from, to } => {
             if !from.is_file() {

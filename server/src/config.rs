@@ -4,6 +4,14 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use talkback_protocol::limits::EDIT_WINDOW_DEFAULT_SECS;
+use talkback_protocol::moderation::ModerationMode;
+
+/// `--moderation`: `pre` or `post`.
+fn moderation_mode(raw: &str) -> Result<ModerationMode, String> {
+    ModerationMode::parse(raw.trim()).ok_or_else(|| {
+        "give `pre` (hold new comments for approval) or `post` (show them at once)".to_owned()
+    })
+}
 
 /// How one server process runs; every field is a command-line flag.
 #[derive(Parser, Clone, Debug)]
@@ -40,6 +48,17 @@ pub struct Config {
     /// (0 turns editing off).
     #[arg(long = "edit-window", value_name = "SECONDS", default_value_t = EDIT_WINDOW_DEFAULT_SECS)]
     pub edit_window: u64,
+
+    /// When new comments appear: `post` (at once, the default) or `pre` (held until a moderator
+    /// approves them). Stored in the database on start, so it applies to every instance; admins
+    /// can change it later from /admin.
+    #[arg(long = "moderation", value_name = "MODE", value_parser = moderation_mode)]
+    pub moderation: Option<ModerationMode>,
+
+    /// Create the demo moderator `editor` (password in the README) if missing. For the demo
+    /// only: never on a real site.
+    #[arg(long = "demo-moderator")]
+    pub demo_moderator: bool,
 }
 
 impl Config {
@@ -52,6 +71,8 @@ impl Config {
             static_dir: None,
             seed_demo: false,
             edit_window: EDIT_WINDOW_DEFAULT_SECS,
+            moderation: None,
+            demo_moderator: false,
         }
     }
 }

@@ -21,6 +21,10 @@ pub enum AppError {
     Forbidden(String),
     /// The comment's edit window has closed (403).
     EditWindowClosed(String),
+    /// A moderator locked the thread (403).
+    ThreadLocked(String),
+    /// The reader or their address is banned (403).
+    Banned(String),
     /// Unknown comment or route (404).
     NotFound(String),
     /// The route exists but not with this method (400, as the protocol has no code of its own for it).
@@ -45,6 +49,8 @@ impl AppError {
             AppError::EditWindowClosed(m) => (ErrorCode::EditWindowClosed, m),
             AppError::NotFound(m) => (ErrorCode::NotFound, m),
             AppError::Unavailable(m) => (ErrorCode::Unavailable, m),
+            AppError::ThreadLocked(m) => (ErrorCode::ThreadLocked, m),
+            AppError::Banned(m) => (ErrorCode::Banned, m),
             AppError::MethodNotAllowed => (
                 ErrorCode::BadRequest,
                 "This route does not accept that HTTP method.".to_owned(),
@@ -77,6 +83,14 @@ impl IntoResponse for AppError {
         let status =
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, Json(ErrorBody::new(code, message))).into_response()
+    }
+}
+
+impl AppError {
+    /// The error as it appears inside another answer (the per-comment results of a bulk action).
+    pub fn into_api_error(self) -> talkback_protocol::ApiError {
+        let (code, message) = self.code_and_message();
+        ErrorBody::new(code, message).error
     }
 }
 

@@ -3,12 +3,14 @@
 //! `main.rs` only parses flags and calls [`serve`]; tests call [`start`] to run the same stack
 //! in-process on a free port.
 
+pub mod admin;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod cursor;
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod ids;
 pub mod live;
 pub mod order;
@@ -163,6 +165,7 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
         .route(paths::CONTEXT, get(routes::get_context))
         .route(paths::PREVIEW, post(writes::preview))
         .route(paths::EVENTS, get(live::events))
+        .merge(admin::routes())
         .route("/api", any(routes::not_found))
         .route("/api/{*rest}", any(routes::not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
@@ -236,6 +239,23 @@ fn finished(
 /// Opens the database, seeds if asked, binds and starts serving in the background.
 pub async fn start(config: &Config) -> Result<Running, ServerError> {
     let store = store::open(&config.db).await.map_err(ServerError::Store)?;
+    if let Some(mode) = config.moderation {
+        store
+            .set_moderation_mode(mode, None)
+            .await
+            .map_err(ServerError::Store)?;
+    }
+    if config.demo_moderator {
+        let made = admin::auth::ensure_demo_moderator(store.as_ref())
+            .await
+            .map_err(|e| ServerError::Config(format!("--demo-moderator: {e}")))?;
+        if made {
+            eprintln!(
+                "talkback-server: demo moderator `{}` created (password in the README; demo only)",
+                admin::auth::DEMO_NAME
+            );
+        }
+    }
     if config.seed_demo {
         let written = seed::seed_demo(store.as_ref())
             .await
@@ -258,13 +278,17 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
     let addr = listener.local_addr().map_err(ServerError::Io)?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-                // Graceful shutdown waits for open responses; live streams never end by themselves.
-                live.close_all();
-            })
-            .await
+        // Peer addresses are kept with comments for address bans (guard.rs).
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.await;
+            // Graceful shutdown waits for open responses; live streams never end by themselves.
+            live.close_all();
+        })
+        .await
     });
     Ok(Running {
         addr,

@@ -19,6 +19,7 @@ use crate::clock::now_micros;
 use crate::cursor::Position;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery, CommentIdPath, MaybeReader, Reader};
+use crate::guard::PeerIp;
 use crate::ids::{new_comment_id, new_token, token_hash};
 use crate::pages::{self, ThreadRequest};
 use crate::present::present;
@@ -114,9 +115,11 @@ pub async fn get_context(
 pub async fn post_comment(
     State(state): State<AppState>,
     Reader(reader): Reader,
+    PeerIp(ip): PeerIp,
     ApiJson(body): ApiJson<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
     let valid = validate::new_comment(&body)?;
+    let status = crate::guard::check_post(&state, reader, ip, &valid.thread).await?;
     let body_html = render_markdown(&valid.body);
     let posted = state
         .store
@@ -133,8 +136,8 @@ pub async fn post_comment(
             created_at: now_micros(),
             email: valid.email,
             client_token: valid.client_token,
-            status: talkback_protocol::CommentStatus::Visible,
-            ip: None,
+            status,
+            ip: ip.map(|ip| ip.to_string()),
         })
         .await?;
     // A repeated post answers with the comment as it is now, replies included in its count.
@@ -147,7 +150,7 @@ pub async fn post_comment(
         id: posted.row.id.clone(),
         reply_count,
         replies_cursor: None,
-        seen: Default::default(),
+        seen: crate::guard::seen_own(status),
     };
     let comment = present(
         &state.secret,
@@ -169,8 +172,10 @@ pub async fn put_vote(
     State(state): State<AppState>,
     Reader(reader): Reader,
     CommentIdPath(id): CommentIdPath,
+    PeerIp(ip): PeerIp,
     ApiJson(body): ApiJson<VoteRequest>,
 ) -> Result<Json<VoteResult>, AppError> {
+    crate::guard::check_ban(&state, reader, ip).await?;
     let t = state
         .store
         .set_vote(id.as_str().to_owned(), reader, body.value)

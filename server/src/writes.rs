@@ -57,7 +57,7 @@ pub async fn edit_comment(
         id: row.id.clone(),
         reply_count: pages::reply_count(&state, &row.id).await?,
         replies_cursor: None,
-        seen: Default::default(),
+        seen: crate::guard::seen_by(&state, &row.id, reader).await?,
     };
     let comment = present(&state.secret, &state.viewer(Some(reader)), row, &slot)
         .ok_or_else(|| AppError::Internal("a stored comment id did not parse".to_owned()))?;

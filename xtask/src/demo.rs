@@ -28,7 +28,8 @@ pub fn run(ws: &Workspace) -> Result<()> {
     server
         .arg("--db")
         .arg(&db)
-        .args(["--listen", LISTEN, "--seed-demo", "--static"])
+        // The demo moderator (README, "Moderating the demo") exists only on this demo server.
+        .args(["--listen", LISTEN, "--seed-demo", "--demo-moderator", "--static"])
         .arg(&ws.dist);
     println!("\nxtask: open http://{LISTEN}/ (Ctrl-C stops the server)\nxtask: $ {}", describe(&server));
     let err = server.exec();

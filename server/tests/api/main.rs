@@ -7,6 +7,7 @@ mod context;
 mod cors_and_static;
 mod editing;
 mod live;
+mod moderation;
 mod paging;
 mod persistence;
 mod posting;
