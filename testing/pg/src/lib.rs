@@ -15,6 +15,7 @@
 
 use std::io::Write;
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -247,6 +248,9 @@ fn spawn_watchdog(
     } else {
         Command::new("sh")
     };
+    // A process group of its own: stopping a test run by killing its group (Ctrl-C, a job
+    // runner) must not take the watchdog along and leave the server running.
+    cmd.process_group(0);
     cmd.args(["-c", script])
         .arg(bin.join("pg_ctl"))
         .arg(root)
