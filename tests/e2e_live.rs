@@ -165,7 +165,9 @@ async fn another_readers_changes_arrive_without_moving_the_page() {
     h.own(&parent, "button.tb-up").await.click().await.expect("vote up");
     h.wait_requests("/vote", 1).await;
     let id = parent.clone();
-    other.run(move |api| api.vote(&id, -1)).await;
+    // Readers cannot vote on their own comments: a third reader votes down.
+    let voter = Other::new(&h).await;
+    voter.run(move |api| api.vote(&id, -1)).await;
     h.wait_js_eq(
         "the score counts both votes and the page's own up vote stays pressed",
         "const art = root.getElementById('comment-' + arguments[0]);

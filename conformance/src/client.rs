@@ -350,6 +350,7 @@ pub fn error_body(v: &Value) -> Result<ApiError, String> {
     Ok(ApiError {
         code: parsed,
         message: message.to_owned(),
+        retry_after: None,
     })
 }
 

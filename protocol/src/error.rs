@@ -16,6 +16,8 @@ pub enum ErrorCode {
     Forbidden,
     /// The comment's edit window has closed; it can no longer be edited or deleted (403).
     EditWindowClosed,
+    /// Readers cannot vote on their own comments (403).
+    OwnComment,
     /// The thread is locked by a moderator: no new comments (403).
     ThreadLocked,
     /// The reader or their address is banned from posting and voting; the message says until
@@ -27,7 +29,9 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The request's content type is not `application/json` (415).
     UnsupportedMediaType,
-    /// Too many requests; retry later (429).
+    /// The same text was just posted by this reader or from this address (409).
+    Duplicate,
+    /// Too many requests; retry after `retry_after` seconds (429).
     RateLimited,
     /// The server failed; retrying may help (500).
     Internal,
@@ -46,9 +50,10 @@ impl ErrorCode {
             ErrorCode::BadRequest => 400,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::Unauthorized => 401,
-            ErrorCode::Forbidden | ErrorCode::EditWindowClosed => 403,
+            ErrorCode::Forbidden | ErrorCode::EditWindowClosed | ErrorCode::OwnComment => 403,
             ErrorCode::ThreadLocked | ErrorCode::Banned => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::Duplicate => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
@@ -65,6 +70,10 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// A sentence a person can act on.
     pub message: String,
+    /// For `rate_limited`: whole seconds to wait before trying again (also sent as the
+    /// `Retry-After` header); `null` otherwise.
+    #[serde(default)]
+    pub retry_after: Option<u64>,
 }
 
 /// `{ "error": { "code": "...", "message": "..." } }`
@@ -81,7 +90,15 @@ impl ErrorBody {
             error: ApiError {
                 code,
                 message: message.into(),
+                retry_after: None,
             },
         }
+    }
+
+    /// A `rate_limited` body saying how many seconds to wait.
+    pub fn rate_limited(message: impl Into<String>, retry_after: u64) -> Self {
+        let mut body = ErrorBody::new(ErrorCode::RateLimited, message);
+        body.error.retry_after = Some(retry_after);
+        body
     }
 }

@@ -247,6 +247,13 @@ pub struct NewComment {
     /// reader creates nothing and answers 200 with the comment the first post created.
     #[serde(default)]
     pub client_token: Option<String>,
+    /// Honeypot: a form field people never see; a value here marks the post as a bot's.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Milliseconds between showing the form and sending it, so the server can refuse posts
+    /// sent faster than a person types; clients that do not measure it leave it out.
+    #[serde(default)]
+    pub form_shown_ms: Option<u64>,
 }
 
 /// Body of `PATCH /api/v1/comments/{id}`.

@@ -287,6 +287,8 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
                 url: all_some.then(|| "https://news.example/story".to_owned()),
                 email: all_some.then(|| "tom@example.org".to_owned()),
                 client_token: all_some.then(|| "p-7Hq2x".to_owned()),
+                website: all_some.then(String::new),
+                form_shown_ms: all_some.then_some(41_250),
             }),
         ),
         (
@@ -354,7 +356,14 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
         ),
         (
             "ApiError",
-            to_json(&ErrorBody::new(ErrorCode::NotFound, "No such comment.").error),
+            to_json(
+                &if all_some {
+                    ErrorBody::rate_limited("You're posting too fast; try again in 42 s.", 42)
+                } else {
+                    ErrorBody::new(ErrorCode::NotFound, "No such comment.")
+                }
+                .error,
+            ),
         ),
         (
             "CommentEvent",
@@ -856,7 +865,9 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
             | ErrorCode::EditWindowClosed
             | ErrorCode::ThreadLocked
             | ErrorCode::Banned
+            | ErrorCode::OwnComment
             | ErrorCode::NotFound
+            | ErrorCode::Duplicate
             | ErrorCode::PayloadTooLarge
             | ErrorCode::UnsupportedMediaType
             | ErrorCode::RateLimited
@@ -873,7 +884,9 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
         ErrorCode::EditWindowClosed,
         ErrorCode::ThreadLocked,
         ErrorCode::Banned,
+        ErrorCode::OwnComment,
         ErrorCode::NotFound,
+        ErrorCode::Duplicate,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::RateLimited,

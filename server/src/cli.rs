@@ -17,7 +17,9 @@ use crate::transfer::{Format, ImportOptions, TransferError, UrlMap, run_export, 
     name = "talkback-server",
     version,
     about = "Talkback reference server (protocol v1, SQLite or PostgreSQL)",
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    // A flag given twice takes its last value, so test harnesses can override their defaults.
+    args_override_self = true
 )]
 pub struct Cli {
     /// Serving flags (used when no subcommand is given).

@@ -49,6 +49,10 @@ pub struct Config {
     #[arg(long = "edit-window", value_name = "SECONDS", default_value_t = EDIT_WINDOW_DEFAULT_SECS)]
     pub edit_window: u64,
 
+    /// Rate limits and content rules against abuse (docs/moderation.md).
+    #[command(flatten)]
+    pub abuse: crate::abuse::AbuseConfig,
+
     /// When new comments appear: `post` (at once, the default) or `pre` (held until a moderator
     /// approves them). Stored in the database on start, so it applies to every instance; admins
     /// can change it later from /admin.
@@ -63,6 +67,7 @@ pub struct Config {
 
 impl Config {
     /// A configuration with the defaults, for tests and embedding; adjust fields as needed.
+    /// Unlike the command line, it starts with every abuse rule off: tests opt into each.
     pub fn new(db: impl Into<PathBuf>) -> Self {
         Config {
             db: db.into(),
@@ -71,6 +76,7 @@ impl Config {
             static_dir: None,
             seed_demo: false,
             edit_window: EDIT_WINDOW_DEFAULT_SECS,
+            abuse: crate::abuse::AbuseConfig::off(),
             moderation: None,
             demo_moderator: false,
         }

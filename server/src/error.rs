@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use talkback_protocol::{ErrorBody, ErrorCode, ValidationError};
 
@@ -21,6 +22,12 @@ pub enum AppError {
     Forbidden(String),
     /// The comment's edit window has closed (403).
     EditWindowClosed(String),
+    /// A vote on the reader's own comment (403).
+    OwnComment(String),
+    /// The same text was just posted (409).
+    Duplicate(String),
+    /// Over a rate limit; `retry_after` seconds until it allows the request again (429).
+    RateLimited { message: String, retry_after: u64 },
     /// A moderator locked the thread (403).
     ThreadLocked(String),
     /// The reader or their address is banned (403).
@@ -47,6 +54,9 @@ impl AppError {
             AppError::Unauthorized(m) => (ErrorCode::Unauthorized, m),
             AppError::Forbidden(m) => (ErrorCode::Forbidden, m),
             AppError::EditWindowClosed(m) => (ErrorCode::EditWindowClosed, m),
+            AppError::OwnComment(m) => (ErrorCode::OwnComment, m),
+            AppError::Duplicate(m) => (ErrorCode::Duplicate, m),
+            AppError::RateLimited { message, .. } => (ErrorCode::RateLimited, message),
             AppError::NotFound(m) => (ErrorCode::NotFound, m),
             AppError::Unavailable(m) => (ErrorCode::Unavailable, m),
             AppError::ThreadLocked(m) => (ErrorCode::ThreadLocked, m),
@@ -79,6 +89,21 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::RateLimited {
+            message,
+            retry_after,
+        } = self
+        {
+            let mut response = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(ErrorBody::rate_limited(message, retry_after)),
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after));
+            return response;
+        }
         let (code, message) = self.code_and_message();
         let status =
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

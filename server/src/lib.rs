@@ -4,7 +4,9 @@
 //! in-process on a free port.
 
 pub mod admin;
+pub mod abuse;
 pub mod cli;
+pub mod client_ip;
 pub mod clock;
 pub mod config;
 pub mod cursor;
@@ -60,6 +62,8 @@ pub struct AppState {
     pub edit_window_secs: u64,
     /// Open live-update streams: their limit, and the signal that ends them at shutdown.
     pub live: Arc<live::Hub>,
+    /// Rate limits and content rules against spam and vote farming.
+    pub abuse: Arc<abuse::Guard>,
 }
 
 impl AppState {
@@ -71,6 +75,7 @@ impl AppState {
             secret: secret.into(),
             edit_window_secs,
             live: Arc::new(live::Hub::new(live::MAX_STREAMS_DEFAULT)),
+            abuse: Arc::new(abuse::Guard::off()),
         })
     }
 
@@ -150,6 +155,8 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
             CONTENT_TYPE,
             HeaderName::from_static("last-event-id"),
         ])
+        // The widget reads the wait from the JSON body; other clients may prefer the header.
+        .expose_headers([axum::http::header::RETRY_AFTER])
         .max_age(Duration::from_secs(600));
     let api = Router::new()
         .route(paths::READERS, post(routes::create_reader))
@@ -267,6 +274,11 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
     let state = AppState::new(store, config.edit_window)
         .await
         .map_err(ServerError::Store)?;
+    let guard = abuse::Guard::new(config.abuse.clone()).map_err(ServerError::Config)?;
+    let state = AppState {
+        abuse: Arc::new(guard),
+        ..state
+    };
     let live = Arc::clone(&state.live);
     let router = app(state, config)?;
     let listener = TcpListener::bind(&config.listen)

@@ -19,7 +19,7 @@ use crate::clock::now_micros;
 use crate::cursor::Position;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiQuery, CommentIdPath, MaybeReader, Reader};
-use crate::guard::PeerIp;
+use crate::client_ip::ClientIp;
 use crate::ids::{new_comment_id, new_token, token_hash};
 use crate::pages::{self, ThreadRequest};
 use crate::present::present;
@@ -57,7 +57,9 @@ fn cursor(raw: Option<&str>, sort: SortOrder) -> Result<Option<Position>, AppErr
 /// `POST /api/v1/readers`
 pub async fn create_reader(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
 ) -> Result<(StatusCode, Json<ReaderToken>), AppError> {
+    crate::abuse::check_new_reader(&state, ip).await?;
     let token = new_token();
     state.store.create_reader(token_hash(&token)).await?;
     Ok((StatusCode::CREATED, Json(ReaderToken { token })))
@@ -115,11 +117,18 @@ pub async fn get_context(
 pub async fn post_comment(
     State(state): State<AppState>,
     Reader(reader): Reader,
-    PeerIp(ip): PeerIp,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
     let valid = validate::new_comment(&body)?;
     let status = crate::guard::check_post(&state, reader, ip, &valid.thread).await?;
+    let check = crate::abuse::check_post(&state, reader, ip, &body, &valid.body).await?;
+    // A word-list match waits for a moderator, like a comment under pre-moderation.
+    let status = if check.held_for.is_some() {
+        talkback_protocol::CommentStatus::Held
+    } else {
+        status
+    };
     let body_html = render_markdown(&valid.body);
     let posted = state
         .store
@@ -139,7 +148,14 @@ pub async fn post_comment(
             status,
             ip: ip.map(|ip| ip.to_string()),
         })
-        .await?;
+        .await;
+    let posted = match posted {
+        Ok(posted) => posted,
+        Err(e) => {
+            check.release(&state).await;
+            return Err(e.into());
+        }
+    };
     // A repeated post answers with the comment as it is now, replies included in its count.
     let reply_count = if posted.created {
         0
@@ -172,10 +188,12 @@ pub async fn put_vote(
     State(state): State<AppState>,
     Reader(reader): Reader,
     CommentIdPath(id): CommentIdPath,
-    PeerIp(ip): PeerIp,
+    ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<VoteRequest>,
 ) -> Result<Json<VoteResult>, AppError> {
     crate::guard::check_ban(&state, reader, ip).await?;
+    crate::abuse::check_own_vote(&state, reader, id.as_str(), body.value).await?;
+    crate::abuse::check_vote(&state, reader, ip).await?;
     let t = state
         .store
         .set_vote(id.as_str().to_owned(), reader, body.value)

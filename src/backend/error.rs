@@ -32,12 +32,24 @@ pub enum BackendError {
     Unsupported(&'static str),
     /// The server refused, for a reason the adapter put into words for the reader.
     Refused(String),
+    /// Too many requests: the server asks to wait this many seconds (429 with `retry_after`).
+    RateLimited {
+        /// Seconds until the server takes the request again.
+        seconds: u64,
+    },
 }
 
 impl BackendError {
     /// The error for a non-success answer, using the server's `ErrorBody` when it sent one.
     pub fn from_status(status: u16, body: &str) -> Self {
         let parsed = serde_json::from_str::<ErrorBody>(body).ok();
+        if let Some(seconds) = parsed
+            .as_ref()
+            .filter(|_| status == 429)
+            .and_then(|b| b.error.retry_after)
+        {
+            return BackendError::RateLimited { seconds };
+        }
         let (code, message) = match parsed {
             Some(b) => {
                 let m = b.error.message.trim().to_owned();
@@ -78,6 +90,7 @@ impl BackendError {
         match self {
             BackendError::Network | BackendError::Timeout => true,
             BackendError::Http { status, .. } => *status == 429 || *status >= 500,
+            BackendError::RateLimited { .. } => true,
             _ => false,
         }
     }
@@ -113,6 +126,9 @@ impl fmt::Display for BackendError {
                     (_, Some(ErrorCode::EditWindowClosed)) => f.write_str(
                         "The time for changing this comment is over; it can no longer be edited or deleted.",
                     ),
+                    (_, Some(ErrorCode::OwnComment)) => {
+                        f.write_str("You can't vote on your own comment.")
+                    }
                     _ => f.write_str(&status_text(*status)),
                 }
             }
@@ -127,6 +143,9 @@ impl fmt::Display for BackendError {
                 write!(f, "This comment server doesn't support {what}.")
             }
             BackendError::Refused(why) => f.write_str(why),
+            BackendError::RateLimited { seconds } => {
+                write!(f, "You're posting too fast — try again in {seconds} s.")
+            }
         }
     }
 }
@@ -160,6 +179,23 @@ impl From<ValidationError> for BackendError {
 mod tests {
     use super::*;
     use talkback_protocol::ReaderToken;
+
+    #[test]
+    fn a_429_with_retry_after_says_how_long_to_wait() {
+        let body = r#"{"error":{"code":"rate_limited","message":"x","retry_after":42}}"#;
+        let e = BackendError::from_status(429, body);
+        assert_eq!(e, BackendError::RateLimited { seconds: 42 });
+        assert!(e.to_string().contains("try again in 42 s"), "{e}");
+        let bare = BackendError::from_status(
+            429,
+            r#"{"error":{"code":"rate_limited","message":"Slow down."}}"#,
+        );
+        assert_eq!(
+            bare.to_string(),
+            "Slow down.",
+            "without retry_after the server's words stay"
+        );
+    }
 
     #[test]
     fn validation_messages_from_the_server_reach_the_reader() {

@@ -148,9 +148,13 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
         move || {
             (!deleted.get() && !collapsed.get()).then(|| {
                 let name = author.get_untracked();
+                // The reader's own comment: posted from this page, or still editable by them.
+                let mine = is_pending
+                    || own.until.get_untracked().is_some()
+                    || state.sources.with_value(|s| s.contains_key(&id));
                 view! {
                     <div class="tb-actions" part="actions">
-                        {votes_view(id.clone(), votes, &name, is_pending)}
+                        {votes_view(id.clone(), votes, &name, is_pending, mine)}
                         <button
                             type="button"
                             class="tb-action tb-reply"

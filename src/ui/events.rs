@@ -75,6 +75,7 @@ impl Host {
     pub fn error(&self, kind: &str, error: &BackendError) {
         let status = match error {
             BackendError::Http { status, .. } => JsValue::from(*status),
+            BackendError::RateLimited { .. } => JsValue::from(429),
             _ => JsValue::NULL,
         };
         self.emit(

@@ -40,6 +40,9 @@ pub fn CommentForm(
     let tab = RwSignal::new(Tab::Write);
     let post_key = StoredValue::new(PostKey::default());
     let textarea = NodeRef::<html::Textarea>::new();
+    // Bots fill every field and post at once; people never see the trap and take a while.
+    let trap = NodeRef::<html::Input>::new();
+    let shown_at = dom::now_ms();
     let is_reply = parent.is_some();
     // Servers like Waline keep anonymous comments as posted: say so before the reader posts.
     let can_edit = state.backend().is_none_or(|b| b.capabilities().edit);
@@ -146,6 +149,11 @@ pub fn CommentForm(
             url: config.url.clone(),
             email,
             client_token: Some(token),
+            website: trap
+                .get_untracked()
+                .map(|i| i.value())
+                .filter(|v| !v.is_empty()),
+            form_shown_ms: u64::try_from(dom::now_ms() - shown_at).ok(),
         };
         let save_draft = save_on_post.clone();
         spawn_local(async move {
@@ -272,6 +280,9 @@ pub fn CommentForm(
                         {move || if busy.get() { t.t("form.posting") } else { submit_text.clone() }}
                     </button>
                 </div>
+            </div>
+            <div class="tb-hp" aria-hidden="true">
+                <label>"Website" <input node_ref=trap name="website" type="text" tabindex="-1" autocomplete="off"/></label>
             </div>
             {(!is_reply && !can_edit).then(|| view! {
                 <p class="tb-form-note">{t.t("form.no_edit")}</p>

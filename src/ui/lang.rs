@@ -242,6 +242,7 @@ impl Lang {
                 (Some(m), _) => m.to_owned(),
                 (_, Some(ErrorCode::Forbidden)) => self.t("error.forbidden"),
                 (_, Some(ErrorCode::EditWindowClosed)) => self.t("error.edit_closed"),
+                (_, Some(ErrorCode::OwnComment)) => self.t("error.own_comment"),
                 _ => match status {
                     401 | 403 => self.t("error.auth"),
                     404 => self.t("error.not_found"),
@@ -255,6 +256,10 @@ impl Lang {
             BackendError::Malformed(_) => self.t("error.malformed"),
             BackendError::Invalid(v) => self.invalid(v),
             BackendError::Unsupported(_) => self.t("error.unsupported"),
+            BackendError::RateLimited { seconds } => self.f(
+                "error.rate_limited",
+                &[("seconds", &self.num(*seconds as f64))],
+            ),
             // A peer server's own refusal, already in words for the reader.
             other => other.to_string(),
         }

@@ -7,6 +7,7 @@ use talkback_protocol::{CommentId, Vote};
 use super::avatar::Arrow;
 use super::lang::Lang;
 use super::state::ThreadState;
+use crate::backend::BackendError;
 use crate::thread::vote::{Press, Tally, VoteState};
 
 /// Score and vote buttons with optimistic updates and a visible rollback message. `votes` is
@@ -16,6 +17,7 @@ pub fn votes_view(
     votes: RwSignal<VoteState>,
     author: &str,
     disabled: bool,
+    own: bool,
 ) -> impl IntoView + use<> {
     let state = ThreadState::get();
     let error = RwSignal::new(None::<String>);
@@ -47,11 +49,14 @@ pub fn votes_view(
                     Err(e) => {
                         state.emit(|h, _| h.error("vote", &e));
                         votes.try_update(VoteState::settle_err);
-                        error.try_set(Some(
-                            state
-                                .lang
-                                .f("vote.failed", &[("error", &state.lang.error(&e))]),
-                        ));
+                        let t = state.lang;
+                        let why = match e {
+                            BackendError::RateLimited { seconds } => {
+                                t.f("vote.too_fast", &[("seconds", &t.num(seconds as f64))])
+                            }
+                            e => t.error(&e),
+                        };
+                        error.try_set(Some(t.f("vote.failed", &[("error", &why)])));
                         None
                     }
                 };
@@ -65,9 +70,15 @@ pub fn votes_view(
     let final_votes = caps.is_some_and(|c| !c.vote_undo);
     let shown = move || votes.with(VoteState::shown);
     let t = state.lang;
+    // Readers cannot vote on their own comments: the stylesheet shows them the score alone.
+    let class = if own {
+        "tb-votes tb-votes-own"
+    } else {
+        "tb-votes"
+    };
     can_vote.then(|| {
         view! {
-            <div class="tb-votes" part="votes">
+            <div class=class part="votes">
                 {vote_button(Press::Up, author, votes, disabled, final_votes, press)}
                 <span class="tb-score" part="score" title=move || { let s = shown(); t.f("vote.score.title", &[("up", &t.num(s.up as f64)), ("down", &t.num(s.down as f64))]) }>
                     {move || t.num(shown().score as f64)}

@@ -28,6 +28,9 @@ impl Server {
             .arg(db)
             .args(["--listen", listen, "--seed-demo", "--static"])
             .arg(site)
+            // Most tests are not about abuse: no rate limits or minimum writing time unless a
+            // test asks (later flags win, so `extra` can turn them back on).
+            .args(["--rate-limits", "off", "--min-submit-ms", "0"])
             .args(extra)
             .stdout(Stdio::piped())
             .spawn()

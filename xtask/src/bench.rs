@@ -299,6 +299,8 @@ fn requests_before_first_comment(ws: &Workspace, server_bin: &Path) -> Result<Fi
         .arg(scratch.join("bench.db"))
         .args(["--listen", "127.0.0.1:0", "--seed-demo", "--static"])
         .arg(&ws.dist)
+        // The throughput runs post from one address as fast as they can.
+        .args(["--rate-limits", "off", "--duplicate-window", "0"])
         .stdout(Stdio::piped())
         .spawn()
         .with_context(|| format!("could not start {}", server_bin.display()))?;

@@ -4,10 +4,12 @@
 //! second store (PostgreSQL) only has to store and fetch, not re-implement the rules.
 
 pub mod moderation;
+pub mod limits;
 mod open;
 pub mod postgres;
 pub mod sqlite;
 mod sqlite_moderation;
+mod sqlite_limits;
 mod sqlite_transfer;
 pub mod transfer;
 
@@ -299,7 +301,7 @@ pub enum Wakeup {
 /// subscriber of [`Store::wakeups`] — on this server instance and, for a shared database, on
 /// every other instance too.
 #[async_trait]
-pub trait Store: moderation::ModerationStore + Send + Sync + 'static {
+pub trait Store: moderation::ModerationStore + limits::LimitStore + Send + Sync + 'static {
     /// A secret of this installation, stable across restarts (salts avatar seeds).
     async fn instance_secret(&self) -> Result<String, StoreError>;
     /// Stores a new reader by the SHA-256 (hex) of its token.

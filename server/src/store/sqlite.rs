@@ -151,6 +151,23 @@ CREATE TABLE audit_log (
     created_at  INTEGER NOT NULL
 );
 "#,
+    // Abuse limits (store/limits.rs): fixed-window counters and short-lived marks of recent
+    // posts, shared by everything that uses this file.
+    r#"
+CREATE TABLE limit_counters (
+    key          TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    count        INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX limit_counters_expiry ON limit_counters(expires_at);
+CREATE TABLE limit_marks (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX limit_marks_expiry ON limit_marks(expires_at);
+"#,
 ];
 
 /// The columns [`comment_row`] reads, in its order.

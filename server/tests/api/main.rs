@@ -2,6 +2,7 @@
 
 mod common;
 
+mod abuse;
 mod comments;
 mod context;
 mod cors_and_static;

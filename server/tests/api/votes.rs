@@ -28,8 +28,9 @@ fn tallies(v: &Value) -> (i64, i64, i64) {
 #[tokio::test]
 async fn one_reader_has_one_vote_that_can_switch_and_be_withdrawn() {
     let s = TestServer::start().await;
+    let author = s.reader().await;
     let token = s.reader().await;
-    let id = s.post(&token, "t", None, "vote on me").await["id"]
+    let id = s.post(&author, "t", None, "vote on me").await["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -52,7 +53,8 @@ async fn one_reader_has_one_vote_that_can_switch_and_be_withdrawn() {
 async fn votes_of_readers_add_up_and_each_sees_their_own() {
     let s = TestServer::start().await;
     let (a, b, c) = (s.reader().await, s.reader().await, s.reader().await);
-    let id = s.post(&a, "t", None, "popular").await["id"]
+    let author = s.reader().await;
+    let id = s.post(&author, "t", None, "popular").await["id"]
         .as_str()
         .unwrap()
         .to_owned();

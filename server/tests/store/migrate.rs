@@ -93,10 +93,20 @@ async fn a_seeded_sqlite_site_serves_the_same_pages_from_postgres() {
     .await
     .expect("json");
     let reply_id = reply["id"].as_str().expect("id").to_owned();
+    // Readers cannot vote on their own comments: a second reader votes.
+    let voter: Value = client
+        .post(format!("{base}/api/v1/readers"))
+        .send()
+        .await
+        .expect("voter")
+        .json()
+        .await
+        .expect("json");
+    let voter = voter["token"].as_str().expect("token").to_owned();
     for (id, value) in [(&root_id, 1), (&reply_id, -1)] {
         let res = client
             .put(format!("{base}/api/v1/comments/{id}/vote"))
-            .bearer_auth(&token)
+            .bearer_auth(&voter)
             .json(&json!({"value": value}))
             .send()
             .await

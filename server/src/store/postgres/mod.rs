@@ -6,6 +6,7 @@
 //! notifications into [`Wakeup`]s.
 
 mod copy;
+mod limits;
 mod listen;
 mod moderation;
 mod schema;

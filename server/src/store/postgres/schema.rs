@@ -130,6 +130,23 @@ CREATE TABLE audit_log (
     created_at  BIGINT NOT NULL
 );
 "#,
+    // Abuse limits (store/limits.rs): fixed-window counters and short-lived marks of recent
+    // posts, shared by every instance.
+    r#"
+CREATE TABLE limit_counters (
+    key          TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    count        BIGINT NOT NULL,
+    expires_at   BIGINT NOT NULL
+);
+CREATE INDEX limit_counters_expiry ON limit_counters(expires_at);
+CREATE TABLE limit_marks (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX limit_marks_expiry ON limit_marks(expires_at);
+"#,
 ];
 
 /// Key of the advisory lock held while migrating ("talkback" in ASCII).

@@ -2,11 +2,13 @@
 
 mod comments;
 mod events;
+mod limits;
 mod moderation;
 mod transfer;
 
 pub use comments::*;
 pub use events::*;
+pub use limits::*;
 pub use moderation::*;
 pub use transfer::*;
 
