@@ -107,6 +107,11 @@ pub const OPTIONAL: &[(&str, &str)] = &[
     ("put", ADMIN_SETTINGS),
 ];
 
+/// Fills the `{id}` parameter of a route with a comment id.
+pub fn with_id(route: &str, id: &str) -> String {
+    route.replace("{id}", id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,9 +122,4 @@ mod tests {
             assert!(ALL.contains(route) && OPTIONAL.contains(route), "{route:?}");
         }
     }
-}
-
-/// Fills the `{id}` parameter of a route with a comment id.
-pub fn with_id(route: &str, id: &str) -> String {
-    route.replace("{id}", id)
 }

@@ -1,6 +1,7 @@
 //! The moderation queue and the actions on comments.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use axum::Json;
 use axum::extract::State;
@@ -146,10 +147,10 @@ pub async fn queue(
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let thread_id = row.comment.thread_id;
-        if !threads.contains_key(&thread_id) {
-            if let Some(t) = state.store.thread_by_id(thread_id).await? {
-                threads.insert(thread_id, thread_info(t));
-            }
+        if let Entry::Vacant(slot) = threads.entry(thread_id)
+            && let Some(t) = state.store.thread_by_id(thread_id).await?
+        {
+            slot.insert(thread_info(t));
         }
         let Some(thread) = threads.get(&thread_id).cloned() else {
             continue;

@@ -235,7 +235,7 @@ async fn pre_moderation_shows_held_comments_to_their_author_only() {
     let id = posted["id"].as_str().expect("id").to_owned();
 
     let mine = page(&s, Some(&author)).await;
-    assert_eq!(ids(&mine), [id.clone()]);
+    assert_eq!(ids(&mine), std::slice::from_ref(&id));
     assert_eq!(mine.comments[0].status, CommentStatus::Held);
     assert_eq!(
         mine.thread.comment_count, 0,
@@ -289,7 +289,7 @@ async fn pre_moderation_shows_held_comments_to_their_author_only() {
         Some(CommentStatus::Visible)
     );
     let seen = page(&s, Some(&other)).await;
-    assert_eq!(ids(&seen), [id.clone()]);
+    assert_eq!(ids(&seen), std::slice::from_ref(&id));
     assert_eq!(seen.comments[0].status, CommentStatus::Visible);
     assert_eq!(seen.thread.comment_count, 1);
     let log = audit(&s, &ed).await;
