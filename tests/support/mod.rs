@@ -46,6 +46,8 @@ pub struct Harness {
     /// Base URL of the server, e.g. `http://127.0.0.1:40123`.
     pub base: String,
     server: Option<Server>,
+    /// More instances on the same database (see [`Harness::another_instance`]).
+    instances: Vec<Server>,
     /// How the server was started, so it can be started again on the same port.
     launch: Launch,
     driver: Child,
@@ -71,6 +73,16 @@ impl Harness {
     /// Like [`Harness::start_with`], first running `prepare` with the database path the server
     /// will use (not created yet), e.g. to import an export into it.
     pub async fn start_after(server_args: &[&str], prepare: impl FnOnce(&Path)) -> Harness {
+        Harness::launch(None, server_args, prepare).await
+    }
+
+    /// Like [`Harness::start_with`] on the given database (a `postgres://` URL that other
+    /// instances can share) instead of a fresh SQLite file.
+    pub async fn start_on(db: &str, server_args: &[&str]) -> Harness {
+        Harness::launch(Some(PathBuf::from(db)), server_args, |_| {}).await
+    }
+
+    async fn launch(db: Option<PathBuf>, server_args: &[&str], prepare: impl FnOnce(&Path)) -> Harness {
         let dist = env_path("TALKBACK_DIST");
         let server_bin = env_path("TALKBACK_SERVER_BIN");
         let permit = Permit::acquire();
@@ -79,16 +91,11 @@ impl Harness {
         copy_dir(&dist, &site);
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pages"), &site);
 
-        let db = tmp.path().join("talkback.db");
+        let db = db.unwrap_or_else(|| tmp.path().join("talkback.db"));
         prepare(&db);
         let server = Server::start(&server_bin, &db, &site, "127.0.0.1:0", server_args)
             .unwrap_or_else(|e| panic!("{e}; run `cargo xtask test`"));
-        let launch = Launch {
-            bin: server_bin,
-            db,
-            site,
-            args: server_args.iter().map(|a| (*a).to_owned()).collect(),
-        };
+        let launch = Launch { bin: server_bin, db, site, args: server_args.iter().map(|a| (*a).to_owned()).collect() };
         let base = server.url.clone();
         let driver_port = free_port();
         let driver = Command::new(CHROMEDRIVER)
@@ -102,7 +109,28 @@ impl Harness {
         wait_for_port(driver_port);
 
         let client = browser(driver_port, &tmp.path().join("chromium-profile")).await;
-        Harness { client, base, server: Some(server), launch, driver, driver_port, _tmp: tmp, _permit: permit }
+        Harness {
+            client,
+            base,
+            server: Some(server),
+            instances: Vec::new(),
+            launch,
+            driver,
+            driver_port,
+            _tmp: tmp,
+            _permit: permit,
+        }
+    }
+
+    /// Starts one more server instance on the same database and site, as a second machine
+    /// behind a load balancer would be; returns its base URL. It stops with the harness.
+    pub fn another_instance(&mut self) -> String {
+        let args: Vec<&str> = self.launch.args.iter().map(String::as_str).collect();
+        let server = Server::start(&self.launch.bin, &self.launch.db, &self.launch.site, "127.0.0.1:0", &args)
+            .unwrap_or_else(|e| panic!("another server instance starts: {e}"));
+        let url = server.url.clone();
+        self.instances.push(server);
+        url
     }
 
     /// A second, independent browser (its own profile, so its own reader) on the same server,
