@@ -77,7 +77,10 @@ impl BackendError {
                 code,
                 message: Some(m),
             } if matches!(status, 404 | 413 | 422 | 429)
-                || matches!(code, Some(ErrorCode::EditWindowClosed)) =>
+                || matches!(
+                    code,
+                    Some(ErrorCode::EditWindowClosed | ErrorCode::ThreadLocked | ErrorCode::Banned)
+                ) =>
             {
                 Some(m)
             }

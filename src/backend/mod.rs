@@ -6,6 +6,7 @@ pub mod error;
 mod http;
 pub mod isso;
 mod local;
+pub mod moderator;
 pub mod peer;
 pub mod talkback;
 pub mod token;
@@ -126,6 +127,20 @@ pub trait Backend {
     /// for a server without live updates.
     fn events_url(&self, key: &str, after: Option<u64>) -> Option<String> {
         let _ = (key, after);
+        None
+    }
+    /// Whether readers can report comments and moderators act from inside the widget.
+    fn moderation(&self) -> bool {
+        false
+    }
+    /// Reports a comment to the site's moderators.
+    fn report(&self, id: &CommentId, report: talkback_protocol::ReportRequest) -> Pending<()> {
+        let _ = (id, report);
+        Box::pin(async { Err(BackendError::Unsupported("reports")) })
+    }
+    /// The moderator's work from the widget; `None` for a server without it.
+    #[cfg(target_arch = "wasm32")]
+    fn desk(&self) -> Option<std::rc::Rc<moderator::Desk>> {
         None
     }
 }

@@ -94,6 +94,7 @@ mod client {
     use super::{api_base, context_url, events_url, replies_url, thread_url};
     use crate::backend::error::decode;
     use crate::backend::http::{Reply, send};
+    use crate::backend::moderator::Desk;
     use crate::backend::token::{storage_key, store};
     use crate::backend::{Backend, BackendError, Capabilities, Pending};
 
@@ -108,6 +109,8 @@ mod client {
         storage_key: String,
         /// The token in use; mirrors storage so a refusing `localStorage` still works for the page's life.
         token: RefCell<Option<String>>,
+        /// The moderator signed in from this tab, if any.
+        desk: Rc<Desk>,
     }
 
     impl TalkbackBackend {
@@ -120,6 +123,7 @@ mod client {
                     api: api_base(api),
                     storage_key,
                     token: RefCell::new(token),
+                    desk: Rc::new(Desk::new(&api_base(api))),
                 }),
             }
         }
@@ -202,6 +206,28 @@ mod client {
 
         fn events_url(&self, key: &str, after: Option<u64>) -> Option<String> {
             Some(events_url(&self.inner.api, key, after))
+        }
+
+        fn moderation(&self) -> bool {
+            true
+        }
+
+        fn desk(&self) -> Option<Rc<Desk>> {
+            Some(self.inner.desk.clone())
+        }
+
+        fn report(&self, id: &CommentId, report: talkback_protocol::ReportRequest) -> Pending<()> {
+            let inner = self.inner.clone();
+            let url = inner.url(&routes::with_id(routes::REPORT, id.as_str()));
+            Box::pin(async move {
+                let json = to_json(&report)?;
+                let r = inner.authed(Method::POST, &url, Some(&json)).await?;
+                if (200..300).contains(&r.status) {
+                    Ok(())
+                } else {
+                    Err(BackendError::from_status(r.status, &r.body))
+                }
+            })
         }
 
         fn load_thread(

@@ -6,6 +6,7 @@ pub mod edit;
 pub mod form;
 pub mod key;
 pub mod link;
+pub mod moderation;
 pub mod nesting;
 pub mod prefs;
 pub mod time;

@@ -16,6 +16,7 @@ use super::item::comment_item;
 use super::keys;
 use super::lang::Lang;
 use super::live;
+use super::moderate::ModeratorBar;
 use super::state::ThreadState;
 use super::stream::Follow;
 use crate::backend::Backend;
@@ -209,8 +210,13 @@ fn thread_view() -> impl IntoView {
             // Nothing to order in an empty thread.
             {move || has_comments.get().then(|| view! { <SortMenu/> })}
         </div>
-        <CommentForm parent=None/>
+        {move || if state.locked.get() {
+            view! { <p class="tb-closed" part="closed" role="status">{state.lang.t("mod.closed")}</p> }.into_any()
+        } else {
+            view! { <CommentForm parent=None/> }.into_any()
+        }}
         {list}
+        <ModeratorBar/>
     }
 }
 

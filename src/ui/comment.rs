@@ -5,14 +5,16 @@ use std::time::Duration;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use talkback_protocol::{Comment, CommentId};
+use talkback_protocol::{Comment, CommentId, CommentStatus};
 
 use super::avatar::{Avatar, Chevron};
 use super::dom;
 use super::form::CommentForm;
 use super::lang::Lang;
+use super::moderate::{ModPanel, mod_actions, mod_panel};
 use super::own::{Own, OwnState, edit_form, own_actions};
 use super::replies::replies_view;
+use super::report::{Report, report_action, report_panel};
 use super::state::ThreadState;
 use super::votes::votes_view;
 use crate::thread::link::permalink;
@@ -112,7 +114,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
     let reply_form = {
         let id = id.clone();
         move || {
-            (replying.get() && !collapsed.get()).then(|| {
+            (replying.get() && !collapsed.get() && !state.locked.get()).then(|| {
                 view! {
                     <CommentForm
                         parent=Some(id.clone())
@@ -130,6 +132,14 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
         }
     };
 
+    let report = Report::new();
+    let panel = ModPanel::new();
+    let held = Memo::new(move |_| {
+        comment.with(|c| c.as_ref().is_some_and(|c| c.status == CommentStatus::Held && !c.deleted))
+    });
+    let pinned = Memo::new(move |_| {
+        comment.with(|c| c.as_ref().is_some_and(|c| c.pinned && c.parent_id.is_none() && !c.deleted))
+    });
     let actions = {
         let id = id.clone();
         let votes = RwSignal::new(VoteState::new(Tally::of(&first)));
@@ -152,10 +162,16 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                 let mine = is_pending
                     || own.until.get_untracked().is_some()
                     || state.sources.with_value(|s| s.contains_key(&id));
+                // A thread a moderator closed takes no replies; others' comments can be reported.
+                let locked = state.locked.get();
+                let reportable = !mine
+                    && !held.get_untracked()
+                    && state.backend().is_some_and(|b| b.moderation());
+                let report_view = reportable.then(|| report_action(report, &name));
                 view! {
                     <div class="tb-actions" part="actions">
                         {votes_view(id.clone(), votes, &name, is_pending, mine)}
-                        <button
+                        {(!locked).then(|| view! { <button
                             type="button"
                             class="tb-action tb-reply"
                             part="action reply"
@@ -166,9 +182,11 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                             on:click=move |_| replying.update(|r| *r = !*r)
                         >
                             {t.t("reply")}
-                        </button>
+                        </button> })}
                         {(!is_pending).then(|| link_button(id.clone()))}
                         {own_actions(id.clone(), own, body_ref)}
+                        {report_view}
+                        {mod_actions(comment, panel)}
                     </div>
                 }
             })
@@ -205,6 +223,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
             part="comment"
             class:tb-deleted=move || deleted.get()
             class:tb-pending=is_pending
+            class:tb-is-held=move || held.get()
             class:tb-collapsed=move || collapsed.get()
             class:tb-highlight=move || highlighted.get()
             id=format!("comment-{id}")
@@ -222,6 +241,8 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                         }}
                         {reply_to}
                         {time_view(comment, is_pending)}
+                        {move || pinned.get().then(|| view! { <span class="tb-badge tb-pinned" part="pinned">{t.t("mod.pinned")}</span> })}
+                        {move || held.get().then(|| view! { <span class="tb-badge tb-held" part="held">{t.t("mod.held")}</span> })}
                         <button
                             type="button"
                             class="tb-action tb-collapse"
@@ -237,7 +258,10 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                         </button>
                     </header>
                     {move || (!collapsed.get()).then(body.clone())}
+                    {move || (held.get() && !collapsed.get()).then(|| view! { <p class="tb-held-note">{t.t("mod.held_note")}</p> })}
                     {actions}
+                    {report_panel(id.clone(), report)}
+                    {mod_panel(id.clone(), panel)}
                     {move || own.error.get().map(|m| view! { <p class="tb-error" role="alert" aria-live="polite">{m}</p> })}
                     {reply_form}
                 </div>

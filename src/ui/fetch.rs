@@ -31,6 +31,7 @@ fn apply(state: ThreadState, page: ThreadPage) {
     state.inbox.update(|i| i.forget_known(&tree));
     state.tree.set(tree);
     state.count.set(page.thread.comment_count);
+    state.locked.set(page.thread.locked);
     state.next_cursor.set(page.next_cursor);
     state.focus.set(None);
 }

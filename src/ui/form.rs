@@ -174,7 +174,11 @@ pub fn CommentForm(
                         s.insert(id.clone(), source);
                     });
                     state.emit(|h, key| h.posted(key, &saved));
-                    state.announce(&t.t(if is_reply {
+                    // Under pre-moderation only the author sees it until a moderator approves it.
+                    let held = saved.status == talkback_protocol::CommentStatus::Held;
+                    state.announce(&t.t(if held {
+                        "form.held"
+                    } else if is_reply {
                         "form.posted_reply"
                     } else {
                         "form.posted"
@@ -185,7 +189,7 @@ pub fn CommentForm(
                     let announced_live = state.inbox.try_update(|i| i.forget(&id)) == Some(true);
                     // A retry whose first attempt was stored answers with the same comment: no
                     // second count.
-                    if added == Some(true) && !announced_live {
+                    if added == Some(true) && !announced_live && !held {
                         state.count.update(|n| *n += 1);
                     }
                     post_key.try_update_value(PostKey::done);

@@ -67,6 +67,10 @@ pub struct ThreadState {
     pub root: StoredValue<Option<web_sys::Element>, LocalStorage>,
     /// Where events for the page go.
     pub host: StoredValue<Host, LocalStorage>,
+    /// A moderator closed the thread to new comments.
+    pub locked: RwSignal<bool>,
+    /// The moderator signed in from this tab, shown their controls.
+    pub moderator: RwSignal<Option<String>>,
     /// The reader's language.
     pub lang: Lang,
     seq: StoredValue<u32>,
@@ -108,6 +112,8 @@ impl ThreadState {
             zone: StoredValue::new(zone()),
             root: StoredValue::new_local(None),
             host: StoredValue::new_local(host),
+            locked: RwSignal::new(false),
+            moderator: RwSignal::new(None),
             lang,
             seq: StoredValue::new(0),
         }
