@@ -286,7 +286,7 @@ pub fn CommentForm(
                 </div>
             </div>
             <div class="tb-hp" aria-hidden="true">
-                <label>"Website" <input node_ref=trap name="website" type="text" tabindex="-1" autocomplete="off"/></label>
+                <label>{t.t("form.website")} <input node_ref=trap name="website" type="text" tabindex="-1" autocomplete="off"/></label>
             </div>
             {(!is_reply && !can_edit).then(|| view! {
                 <p class="tb-form-note">{t.t("form.no_edit")}</p>
