@@ -4,7 +4,7 @@ use std::path::Path;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -15,6 +15,12 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Entry points (`index.html`, `embed.js`) and unhashed files must be revalidated every time,
 /// so a new release is picked up at once.
 const REVALIDATE: &str = "no-cache";
+/// The moderation page loads only its own files and talks only to its own origin: no inline
+/// script or style, no framing (clickjacking a moderator), no form posts elsewhere.
+/// `wasm-unsafe-eval` is what lets it compile its WebAssembly.
+pub const ADMIN_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
 
 /// A router serving `dir` at `/`, `index.html` for directories.
 pub fn router(dir: &Path) -> Router {
@@ -25,12 +31,22 @@ pub fn router(dir: &Path) -> Router {
 
 async fn cache_headers(req: Request, next: Next) -> Response {
     let policy = cache_policy(req.uri().path());
+    let admin = is_admin_page(req.uri().path());
     let mut res = next.run(req).await;
+    if admin {
+        res.headers_mut()
+            .insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(ADMIN_CSP));
+    }
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         res.headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     res
+}
+
+/// True for the moderation page and its files (`/admin`, `/admin/…`).
+pub fn is_admin_page(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
 }
 
 /// The `Cache-Control` value for a request path.
@@ -72,5 +88,13 @@ mod tests {
         assert_eq!(cache_policy("/"), REVALIDATE);
         assert_eq!(cache_policy("/index.html"), REVALIDATE);
         assert_eq!(cache_policy("/talkback_bg.wasm"), REVALIDATE);
+    }
+
+    #[test]
+    fn only_the_moderation_page_gets_its_policy() {
+        assert!(is_admin_page("/admin"));
+        assert!(is_admin_page("/admin/admin.js"));
+        assert!(!is_admin_page("/administrator.html"));
+        assert!(!is_admin_page("/index.html"));
     }
 }

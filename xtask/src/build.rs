@@ -2,8 +2,10 @@
 //!
 //! dist/ layout: `embed.js` (stable name, the only URL site owners write; `count.js` beside it
 //! for listing pages), content-hashed
-//! `talkback-<h>.js`, `talkback_bg-<h>.wasm`, `talkback-<h>.css` (cacheable forever), and the demo
-//! page `index.html` with its `demo/` assets.
+//! `talkback-<h>.js` (the glue, carrying the stylesheet), `talkback_bg-<h>.wasm` (cacheable forever), and the demo
+//! page `index.html` with its `demo/` assets, and the moderation page in `admin/`.
+
+mod admin;
 
 use crate::{Workspace, imports, run_cmd, tools};
 use anyhow::{Context, Result, bail};
@@ -36,10 +38,10 @@ const HASH_LEN: usize = 10;
 struct Bundle {
     glue: String,
     wasm: String,
-    css: String,
 }
 
-/// The files a page view of the widget transfers (loader, glue, wasm, css), as built into dist/.
+/// The files a page view of the widget transfers (loader, glue with the stylesheet, wasm), as
+/// built into dist/.
 pub struct Widget {
     /// Paths inside dist/, in the order the size table lists them.
     pub files: Vec<PathBuf>,
@@ -74,16 +76,21 @@ pub fn run(ws: &Workspace) -> Result<Widget> {
     run_cmd(Command::new(&wasm_opt).args(WASM_OPT_FLAGS).arg(&bound_wasm).arg("-o").arg(&optimized))?;
     println!("xtask: wasm-opt took {:.1?}", started.elapsed());
 
-    let glue = staging.join(format!("{OUT_NAME}.min.js"));
-    minify(&esbuild, &staging.join(format!("{OUT_NAME}.js")), &glue)?;
     let css = staging.join(format!("{OUT_NAME}.min.css"));
     minify(&esbuild, &ws.root.join("style").join("talkback.css"), &css)?;
+    // The stylesheet rides in the glue as `export const css`: the loader applies it as a
+    // constructed sheet, so a page view makes one request fewer before its first paint (and
+    // no page can load the widget's markup without its styles).
+    let glue_src = staging.join(format!("{OUT_NAME}.js"));
+    let with_css = format!("{}\nexport const css = {};\n", read_text(&glue_src)?, serde_json::to_string(&read_text(&css)?)?);
+    write(&glue_src, with_css.as_bytes())?;
+    let glue = staging.join(format!("{OUT_NAME}.min.js"));
+    minify(&esbuild, &glue_src, &glue)?;
 
     reset_dir(&ws.dist)?;
     let bundle = Bundle {
         glue: emit_hashed(&glue, &ws.dist, OUT_NAME, "js")?,
         wasm: emit_hashed(&optimized, &ws.dist, &format!("{OUT_NAME}_bg"), "wasm")?,
-        css: emit_hashed(&css, &ws.dist, OUT_NAME, "css")?,
     };
     // Snippets (`#[wasm_bindgen(module = ...)]`) are imported by the glue through relative paths.
     let snippets = staging.join("snippets");
@@ -108,9 +115,11 @@ pub fn run(ws: &Workspace) -> Result<Widget> {
         copy_dir(&demo_assets, &ws.dist.join("demo"))?;
     }
 
+    admin::build(ws, nightly)?;
+
     // count.js is not part of a widget page view (listing pages load it instead of the widget),
     // so it is listed below the total with the demo files; it has its own budget test.
-    let files = ["embed.js", &bundle.glue, &bundle.wasm, &bundle.css].map(|n| ws.dist.join(n)).to_vec();
+    let files = ["embed.js", &bundle.glue, &bundle.wasm].map(|n| ws.dist.join(n)).to_vec();
     print_sizes(&ws.dist, &files)?;
     Ok(Widget { files })
 }
@@ -120,10 +129,18 @@ pub fn run(ws: &Workspace) -> Result<Widget> {
 /// are linked in. Only this command uses nightly; its own target directory keeps it from
 /// invalidating the stable builds of the server and the tests.
 fn compile_wasm(ws: &Workspace, nightly: &str) -> Result<PathBuf> {
+    let (mut cmd, wasm) = compile_cmd(ws, nightly, "talkback", "talkback");
+    run_cmd(&mut cmd)?;
+    Ok(wasm)
+}
+
+/// The command that compiles `package`'s library to wasm as described on [`compile_wasm`], and
+/// the path of the `artifact`.wasm it writes.
+fn compile_cmd(ws: &Workspace, nightly: &str, package: &str, artifact: &str) -> (Command, PathBuf) {
     let target_dir = ws.target.join("wasm-nightly");
     let mut cmd = Command::new("rustup");
     cmd.current_dir(&ws.root)
-        .args(["run", nightly, "cargo", "build", "-p", "talkback", "--lib"])
+        .args(["run", nightly, "cargo", "build", "-p", package, "--lib"])
         .args(["--target", tools::WASM_TARGET, "--profile", WASM_PROFILE])
         .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"])
         .arg("--target-dir")
@@ -134,8 +151,8 @@ fn compile_wasm(ws: &Workspace, nightly: &str) -> Result<PathBuf> {
     for inherited in ["RUSTFLAGS", "RUSTC", "RUSTDOC", "CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"] {
         cmd.env_remove(inherited);
     }
-    run_cmd(&mut cmd)?;
-    Ok(target_dir.join(tools::WASM_TARGET).join(WASM_PROFILE).join("talkback.wasm"))
+    let wasm = target_dir.join(tools::WASM_TARGET).join(WASM_PROFILE).join(format!("{artifact}.wasm"));
+    (cmd, wasm)
 }
 
 /// Minifies one JS or CSS file (whitespace, local names, shorter syntax; meaning and exports kept).
@@ -154,7 +171,7 @@ fn minify(esbuild: &Path, src: &Path, dst: &Path) -> Result<()> {
 fn fill_loader(loader: &str, bundle: &Bundle) -> Result<String> {
     let mut out = loader.to_owned();
     for (placeholder, name) in
-        [("__TB_GLUE__", &bundle.glue), ("__TB_WASM__", &bundle.wasm), ("__TB_CSS__", &bundle.css)]
+        [("__TB_GLUE__", &bundle.glue), ("__TB_WASM__", &bundle.wasm)]
     {
         if !out.contains(placeholder) {
             bail!("loader/embed.js has no `{placeholder}` placeholder (expected where `{name}` goes)");
@@ -317,17 +334,16 @@ mod tests {
 
     #[test]
     fn loader_placeholders_are_all_filled() {
-        let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into(), css: "c.css".into() };
-        let filled =
-            fill_loader("import('__TB_GLUE__'); '__TB_WASM__'; '__TB_CSS__'", &bundle).unwrap();
-        assert_eq!(filled, "import('g.js'); 'w.wasm'; 'c.css'");
+        let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into() };
+        let filled = fill_loader("import('__TB_GLUE__'); '__TB_WASM__'", &bundle).unwrap();
+        assert_eq!(filled, "import('g.js'); 'w.wasm'");
     }
 
     #[test]
     fn a_missing_placeholder_is_an_error_naming_it() {
-        let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into(), css: "c.css".into() };
-        let err = fill_loader("'__TB_GLUE__' '__TB_WASM__'", &bundle).unwrap_err();
-        assert!(err.to_string().contains("__TB_CSS__"), "{err}");
+        let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into() };
+        let err = fill_loader("'__TB_GLUE__'", &bundle).unwrap_err();
+        assert!(err.to_string().contains("__TB_WASM__"), "{err}");
     }
 
     #[test]
@@ -342,7 +358,6 @@ mod tests {
         let bundle = Bundle {
             glue: "talkback-0123456789.js".into(),
             wasm: "talkback_bg-0123456789.wasm".into(),
-            css: "talkback-0123456789.css".into(),
         };
         let js = fill_loader(&strip_js(&fs::read_to_string(loader).unwrap()), &bundle).unwrap();
         let size = gzip_len(js.as_bytes()).unwrap();

@@ -1,0 +1,380 @@
+//! End-to-end tests of the moderation page `/admin` in real Chromium: a comment held under
+//! pre-moderation is invisible to readers until a moderator approves it there (by button or by
+//! keyboard shortcut), bulk actions, and a wrong password.
+//!
+//! Run through `cargo xtask test`, which builds what these need and says where it is.
+
+#[allow(dead_code)]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Client;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use serde_json::{Value as Json, json};
+use support::api::Post;
+use support::{DEMO_KEY, Harness};
+
+/// Pre-moderation, and the demo moderator `editor` / `talkback-demo` (an admin).
+const SERVER_ARGS: [&str; 3] = ["--moderation", "pre", "--demo-moderator"];
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Polls `script` in `c` until it returns something other than null/false.
+async fn wait(c: &Client, what: &str, script: &str, args: Vec<Json>) -> Json {
+    let started = Instant::now();
+    loop {
+        let got = c.execute(script, args.clone()).await.unwrap_or(Json::Null);
+        if !matches!(got, Json::Null | Json::Bool(false)) {
+            return got;
+        }
+        assert!(started.elapsed() < TIMEOUT, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn find(c: &Client, css: &str) -> Element {
+    wait(
+        c,
+        &format!("{css} is on the page"),
+        "return !!document.querySelector(arguments[0]);",
+        vec![json!(css)],
+    )
+    .await;
+    c.find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+/// Opens /admin in `c` and signs in with `name` / `password`.
+async fn sign_in(c: &Client, base: &str, name: &str, password: &str) {
+    c.goto(&format!("{base}/admin/")).await.expect("/admin loads");
+    find(c, "#signin-name")
+        .await
+        .send_keys(name)
+        .await
+        .expect("types the name");
+    find(c, "#signin-password")
+        .await
+        .send_keys(password)
+        .await
+        .expect("types the password");
+    find(c, "form.signin-card button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("submits");
+}
+
+/// The queue item whose comment body contains `text`: its DOM id and status.
+async fn item(c: &Client, text: &str) -> (String, String) {
+    let got = wait(
+        c,
+        &format!("the queue shows a comment with {text:?}"),
+        "const a = [...document.querySelectorAll('article.item')]
+             .find(a => a.querySelector('.comment .body').textContent.includes(arguments[0]));
+         return a ? [a.id, a.dataset.status] : null;",
+        vec![json!(text)],
+    )
+    .await;
+    (
+        got[0].as_str().unwrap_or_default().to_owned(),
+        got[1].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+async fn wait_status(c: &Client, text: &str, status: &str) {
+    wait(
+        c,
+        &format!("the comment with {text:?} is {status}"),
+        "const a = [...document.querySelectorAll('article.item')]
+             .find(a => a.querySelector('.comment .body').textContent.includes(arguments[0]));
+         return !!a && a.dataset.status === arguments[1];",
+        vec![json!(text), json!(status)],
+    )
+    .await;
+}
+
+async fn press(c: &Client, key: char) {
+    let keys = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    c.perform_actions(keys)
+        .await
+        .unwrap_or_else(|e| panic!("pressing {key}: {e}"));
+}
+
+/// True when the reader's widget shows a comment containing `text`.
+async fn reader_sees(h: &Harness, text: &str) -> bool {
+    h.widget_html().await.contains(text)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_held_comment_appears_for_everyone_once_approved_in_admin() {
+    let h = Harness::start_with(&SERVER_ARGS).await;
+    h.open_demo().await;
+    let thread = h.api_thread().await;
+    let parent = thread["comments"][0]["id"]
+        .as_str()
+        .expect("the demo thread has comments")
+        .to_owned();
+    let parent_text = thread["comments"][0]["body_html"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    h.seed(move |api| {
+        api.post(Post {
+            thread: DEMO_KEY,
+            parent: Some(&parent),
+            body: "A held reply about the bridge",
+        });
+        api.post(Post {
+            thread: DEMO_KEY,
+            parent: None,
+            body: "A held opinion on the car ban",
+        });
+    })
+    .await;
+
+    h.reload().await;
+    assert!(
+        !reader_sees(&h, "A held reply").await,
+        "another reader sees a held comment"
+    );
+    assert!(
+        !reader_sees(&h, "A held opinion").await,
+        "another reader sees a held comment"
+    );
+
+    let admin = h.second_browser().await;
+    sign_in(&admin, &h.base, "editor", "talkback-demo").await;
+    let (reply, status) = item(&admin, "A held reply about the bridge").await;
+    assert_eq!(status, "held");
+    // The reply is shown under its parent, collapsed.
+    let context = wait(
+        &admin,
+        "the reply's context lists its parent",
+        "const ctx = document.getElementById(arguments[0]).querySelector('details.context');
+         return ctx ? [ctx.open, ctx.textContent] : null;",
+        vec![json!(reply)],
+    )
+    .await;
+    assert_eq!(context[0], json!(false), "the context starts collapsed");
+    let first_words: String = parent_text.replace("<p>", "").chars().take(12).collect();
+    assert!(
+        context[1].as_str().unwrap_or_default().contains(&first_words),
+        "the context {context} shows the parent {first_words:?}"
+    );
+
+    // By button.
+    admin
+        .find(fantoccini::Locator::Css(&format!(
+            "#{reply} button[data-action=approve]"
+        )))
+        .await
+        .expect("an Approve button")
+        .click()
+        .await
+        .expect("clicks Approve");
+    wait_status(&admin, "A held reply about the bridge", "visible").await;
+
+    // By keyboard: newest first, so the opinion is above the reply; a approves it.
+    let (opinion, _) = item(&admin, "A held opinion on the car ban").await;
+    let order = admin
+        .execute(
+            "return [...document.querySelectorAll('article.item')].map(a => a.id);",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        order.ok().and_then(|o| o[0].as_str().map(str::to_owned)),
+        Some(opinion.clone()),
+        "newest first"
+    );
+    find(&admin, "h2#queue-title")
+        .await
+        .click()
+        .await
+        .expect("clicks the page");
+    // The Approve click left focus on the reply (second); j stays on the last item, k goes up.
+    press(&admin, 'j').await;
+    wait(
+        &admin,
+        "j keeps the last item focused",
+        "return document.activeElement?.id === arguments[0];",
+        vec![json!(reply)],
+    )
+    .await;
+    press(&admin, 'k').await;
+    wait(
+        &admin,
+        "j focuses the first item",
+        "return document.activeElement?.id === arguments[0];",
+        vec![json!(opinion)],
+    )
+    .await;
+    press(&admin, 'a').await;
+    wait_status(&admin, "A held opinion on the car ban", "visible").await;
+
+    // The reader's page, reloaded, shows both.
+    h.reload().await;
+    h.comment_with("A held reply about the bridge").await;
+    h.comment_with("A held opinion on the car ban").await;
+    let _ = admin.close().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn bulk_actions_apply_to_the_selected_comments_only() {
+    let h = Harness::start_with(&SERVER_ARGS).await;
+    h.seed(|api| {
+        for n in 1..=3 {
+            api.post(Post {
+                thread: DEMO_KEY,
+                parent: None,
+                body: &format!("Bulk candidate number {n}"),
+            });
+        }
+    })
+    .await;
+    let admin = h.second_browser().await;
+    sign_in(&admin, &h.base, "editor", "talkback-demo").await;
+    for n in [1, 3] {
+        let (id, _) = item(&admin, &format!("Bulk candidate number {n}")).await;
+        admin
+            .find(fantoccini::Locator::Css(&format!("#{id} .pick input")))
+            .await
+            .expect("a checkbox")
+            .click()
+            .await
+            .expect("selects");
+    }
+    let bar = find(&admin, ".bulk").await;
+    assert!(bar.text().await.unwrap_or_default().contains("2 selected"));
+    find(&admin, ".bulk button:nth-of-type(1)")
+        .await
+        .click()
+        .await
+        .expect("clicks Approve selected");
+    wait_status(&admin, "Bulk candidate number 1", "visible").await;
+    wait_status(&admin, "Bulk candidate number 3", "visible").await;
+    assert_eq!(
+        item(&admin, "Bulk candidate number 2").await.1,
+        "held",
+        "an unselected comment is left alone"
+    );
+    let live = wait(
+        &admin,
+        "the result is announced",
+        "return document.querySelector('.live')?.textContent;",
+        vec![],
+    )
+    .await;
+    assert!(
+        live.as_str().unwrap_or_default().contains("2 comments approved"),
+        "announced {live}"
+    );
+
+    h.open_demo().await;
+    h.comment_with("Bulk candidate number 1").await;
+    h.comment_with("Bulk candidate number 3").await;
+    assert!(
+        !reader_sees(&h, "Bulk candidate number 2").await,
+        "the unselected comment is still held"
+    );
+    let _ = admin.close().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_wrong_password_is_refused_with_a_message() {
+    let h = Harness::start_with(&SERVER_ARGS).await;
+    sign_in(&h.client, &h.base, "editor", "not-the-password").await;
+    let said = wait(
+        &h.client,
+        "the form shows why",
+        "const t = document.querySelector('#signin-error')?.textContent; return t ? t : null;",
+        vec![],
+    )
+    .await;
+    assert!(!said.as_str().unwrap_or_default().is_empty());
+    assert!(
+        h.client
+            .find(fantoccini::Locator::Css("#signin-password"))
+            .await
+            .is_ok(),
+        "still on the form"
+    );
+    // The page is served with a strict policy.
+    let csp = h
+        .client
+        .execute_async(
+            "const done = arguments[0]; fetch('/admin/').then(r => done(r.headers.get('content-security-policy')));",
+            vec![],
+        )
+        .await
+        .unwrap_or(Json::Null);
+    assert!(
+        csp.as_str().unwrap_or_default().contains("frame-ancestors 'none'"),
+        "CSP {csp}"
+    );
+}
+
+/// (file name, viewport width, viewport height)
+const SHOTS: &[(&str, u32, u32)] = &[("admin-desktop.png", 1200, 1100), ("admin-mobile.png", 360, 1100)];
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "writes admin-*.png into TALKBACK_SCREENSHOT_DIR, for looking at the page"]
+async fn screenshots_of_the_queue() {
+    let dir = std::env::var_os("TALKBACK_SCREENSHOT_DIR")
+        .map(std::path::PathBuf::from)
+        .expect("TALKBACK_SCREENSHOT_DIR");
+    let h = Harness::start_with(&SERVER_ARGS).await;
+    h.open_demo().await;
+    let thread = h.api_thread().await;
+    let parent = thread["comments"][0]["id"]
+        .as_str()
+        .expect("the demo thread has comments")
+        .to_owned();
+    h.seed(move |api| {
+        api.post(Post {
+            thread: DEMO_KEY,
+            parent: Some(&parent),
+            body: "I cycle over the bridge every day and the **car ban** made it much calmer. Keep it.",
+        });
+        api.post(Post {
+            thread: DEMO_KEY,
+            parent: None,
+            body: "Cheap watches at example dot com, best prices!!!",
+        });
+    })
+    .await;
+    sign_in(&h.client, &h.base, "editor", "talkback-demo").await;
+    item(&h.client, "Cheap watches").await;
+    h.client
+        .execute(
+            "document.querySelector('details.context').open = true; return null;",
+            vec![],
+        )
+        .await
+        .ok();
+    let (id, _) = item(&h.client, "Cheap watches").await;
+    h.client
+        .find(fantoccini::Locator::Css(&format!("#{id} .pick input")))
+        .await
+        .expect("checkbox")
+        .click()
+        .await
+        .ok();
+    for &(name, width, height) in SHOTS {
+        h.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize the window");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        h.client
+            .execute("window.scrollTo(0, 0); return null;", vec![])
+            .await
+            .ok();
+        let png = h.client.screenshot().await.expect("take a screenshot");
+        std::fs::write(dir.join(name), png).expect("write the screenshot");
+    }
+}
