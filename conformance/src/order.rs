@@ -120,6 +120,7 @@ mod tests {
             replies_cursor: None,
             edited_at: None,
             editable_until: None,
+            verified: false,
             status: Default::default(),
             pinned: false,
         }

@@ -29,6 +29,7 @@ pub const COMMENT: &[&str] = &[
     "replies_cursor",
     "edited_at",
     "editable_until",
+    "verified",
     "status",
     "pinned",
 ];
@@ -176,6 +177,7 @@ mod tests {
             replies_cursor: Some(Cursor("x".into())),
             edited_at: None,
             editable_until: None,
+            verified: false,
             status: Default::default(),
             pinned: false,
         }

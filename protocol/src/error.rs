@@ -23,6 +23,9 @@ pub enum ErrorCode {
     /// The reader or their address is banned from posting and voting; the message says until
     /// when (403).
     Banned,
+    /// The site's signed sign-in token (`X-Talkback-SSO`) was refused: bad signature, expired
+    /// or malformed; the message says which (401).
+    SsoInvalid,
     /// The comment or route does not exist (404).
     NotFound,
     /// The request body is larger than the limit (413).
@@ -49,7 +52,7 @@ impl ErrorCode {
         match self {
             ErrorCode::BadRequest => 400,
             ErrorCode::ValidationFailed => 422,
-            ErrorCode::Unauthorized => 401,
+            ErrorCode::Unauthorized | ErrorCode::SsoInvalid => 401,
             ErrorCode::Forbidden | ErrorCode::EditWindowClosed | ErrorCode::OwnComment => 403,
             ErrorCode::ThreadLocked | ErrorCode::Banned => 403,
             ErrorCode::NotFound => 404,

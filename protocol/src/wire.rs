@@ -145,6 +145,10 @@ pub struct Comment {
     /// Until when the requesting reader may edit or delete it, RFC 3339 in UTC. Present only on
     /// the reader's own, not deleted comments while the edit window is open.
     pub editable_until: Option<String>,
+    /// The author was signed in through the site's own accounts (SSO); `author` is the site's
+    /// name for them. Absent (false) from servers without sign-in.
+    #[serde(default)]
+    pub verified: bool,
     /// `visible`, or `held` on the requesting reader's own comment that waits for a moderator
     /// (nobody else is sent it).
     #[serde(default)]

@@ -233,6 +233,7 @@ fn comment(all_some: bool) -> Comment {
         replies_cursor: all_some.then(|| Cursor("djE6MTIzOmM0Mg".to_owned())),
         edited_at: all_some.then(|| "2026-11-24T08:20:00Z".to_owned()),
         editable_until: all_some.then(|| "2026-11-24T08:30:00Z".to_owned()),
+        verified: all_some,
         status: if all_some {
             CommentStatus::Held
         } else {
@@ -861,6 +862,7 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
             ErrorCode::BadRequest
             | ErrorCode::ValidationFailed
             | ErrorCode::Unauthorized
+            | ErrorCode::SsoInvalid
             | ErrorCode::Forbidden
             | ErrorCode::EditWindowClosed
             | ErrorCode::ThreadLocked
@@ -880,6 +882,7 @@ fn error_codes_are_the_serde_names_of_every_known_code() {
         ErrorCode::BadRequest,
         ErrorCode::ValidationFailed,
         ErrorCode::Unauthorized,
+        ErrorCode::SsoInvalid,
         ErrorCode::Forbidden,
         ErrorCode::EditWindowClosed,
         ErrorCode::ThreadLocked,

@@ -63,6 +63,25 @@ pub struct Config {
     /// only: never on a real site.
     #[arg(long = "demo-moderator")]
     pub demo_moderator: bool,
+    /// File holding the secret the site signs its sign-in tokens with (HMAC-SHA256, at least
+    /// 32 bytes; docs/identity.md). Without it `X-Talkback-SSO` is ignored.
+    #[arg(long = "sso-secret-file", value_name = "PATH")]
+    pub sso_secret_file: Option<PathBuf>,
+
+    /// Mail server for reply notifications: smtp://HOST:PORT (plain, for a local relay),
+    /// smtp://USER:PASS@HOST:587?tls=required (STARTTLS) or smtps://USER:PASS@HOST:465.
+    /// Without it notifications are off.
+    #[arg(long = "smtp-url", value_name = "URL")]
+    pub smtp_url: Option<String>,
+
+    /// Sender of notification mails, e.g. `Comments <comments@news.example.com>`.
+    #[arg(long = "mail-from", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+
+    /// The server's public address for links in mails (https://comments.example.com); by
+    /// default taken from each request's Host and X-Forwarded-Proto.
+    #[arg(long = "public-url", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -79,6 +98,10 @@ impl Config {
             abuse: crate::abuse::AbuseConfig::off(),
             moderation: None,
             demo_moderator: false,
+            sso_secret_file: None,
+            smtp_url: None,
+            mail_from: None,
+            public_url: None,
         }
     }
 }

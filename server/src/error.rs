@@ -18,6 +18,8 @@ pub enum AppError {
     Validation(String),
     /// No or unknown reader token where one is required (401).
     Unauthorized(String),
+    /// The site's sign-in token was refused (401).
+    SsoInvalid(String),
     /// The comment belongs to another reader (403).
     Forbidden(String),
     /// The comment's edit window has closed (403).
@@ -52,6 +54,7 @@ impl AppError {
             AppError::BadRequest(m) => (ErrorCode::BadRequest, m),
             AppError::Validation(m) => (ErrorCode::ValidationFailed, m),
             AppError::Unauthorized(m) => (ErrorCode::Unauthorized, m),
+            AppError::SsoInvalid(m) => (ErrorCode::SsoInvalid, m),
             AppError::Forbidden(m) => (ErrorCode::Forbidden, m),
             AppError::EditWindowClosed(m) => (ErrorCode::EditWindowClosed, m),
             AppError::OwnComment(m) => (ErrorCode::OwnComment, m),
@@ -122,6 +125,12 @@ impl AppError {
 impl From<ValidationError> for AppError {
     fn from(e: ValidationError) -> Self {
         AppError::Validation(e.to_string())
+    }
+}
+
+impl From<crate::sso::SsoError> for AppError {
+    fn from(e: crate::sso::SsoError) -> Self {
+        AppError::SsoInvalid(e.to_string())
     }
 }
 

@@ -8,7 +8,9 @@ use talkback_protocol::CommentId;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::identity;
 use crate::ids::token_hash;
+use crate::sso::SignedIn;
 use crate::store::ReaderId;
 
 /// A JSON body; malformed, oversized or mistyped bodies become JSON errors.
@@ -88,6 +90,15 @@ impl FromRequestParts<AppState> for Reader {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // A site account is the same reader on every device; its token wins over a bearer one.
+        if let Some(who) = identity::signed_in(state, &parts.headers)? {
+            return match identity::reader_of(state, &who, true).await? {
+                Some(id) => Ok(Reader(id)),
+                None => Err(AppError::Internal(
+                    "a signed-in reader was stored but not found".to_owned(),
+                )),
+            };
+        }
         let Some(token) = bearer(parts) else {
             return Err(AppError::Unauthorized(
                 "A reader token is required: get one from POST /api/v1/readers and send it as `Authorization: Bearer <token>`."
@@ -109,9 +120,27 @@ impl FromRequestParts<AppState> for MaybeReader {
 
     /// An unknown token reads like no token: a stale token must not break reading a thread.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        // An invalid sign-in token reads like none: reading must not break when it expires.
+        if let Ok(Some(who)) = identity::signed_in(state, &parts.headers) {
+            if let Some(id) = identity::reader_of(state, &who, false).await? {
+                return Ok(MaybeReader(Some(id)));
+            }
+        }
         match bearer(parts) {
             Some(token) => Ok(MaybeReader(lookup(state, token).await?)),
             None => Ok(MaybeReader(None)),
         }
+    }
+}
+
+/// The site account the request is signed in as, if any; an invalid token is a 401
+/// `sso_invalid` (used on writes, where the name matters).
+pub struct SignedInAs(pub Option<SignedIn>);
+
+impl FromRequestParts<AppState> for SignedInAs {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ok(SignedInAs(identity::signed_in(state, &parts.headers)?))
     }
 }

@@ -13,8 +13,10 @@ pub mod cursor;
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod identity;
 pub mod ids;
 pub mod live;
+pub mod notify;
 pub mod order;
 pub mod pages;
 pub mod present;
@@ -22,6 +24,7 @@ pub mod render;
 pub mod routes;
 pub mod seed;
 pub mod seed_data;
+pub mod sso;
 pub mod statics;
 pub mod store;
 pub mod transfer;
@@ -64,6 +67,10 @@ pub struct AppState {
     pub live: Arc<live::Hub>,
     /// Rate limits and content rules against spam and vote farming.
     pub abuse: Arc<abuse::Guard>,
+    /// Checks the site's sign-in tokens; `None` without `--sso-secret-file`.
+    pub sso: Option<Arc<sso::Verifier>>,
+    /// Reply notifications by mail; `None` without `--smtp-url`.
+    pub notify: Option<Arc<notify::Notifier>>,
 }
 
 impl AppState {
@@ -76,6 +83,8 @@ impl AppState {
             edit_window_secs,
             live: Arc::new(live::Hub::new(live::MAX_STREAMS_DEFAULT)),
             abuse: Arc::new(abuse::Guard::off()),
+            sso: None,
+            notify: None,
         })
     }
 
@@ -154,6 +163,7 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
             AUTHORIZATION,
             CONTENT_TYPE,
             HeaderName::from_static("last-event-id"),
+            HeaderName::from_static(sso::HEADER),
         ])
         // The widget reads the wait from the JSON body; other clients may prefer the header.
         .expose_headers([axum::http::header::RETRY_AFTER])
@@ -173,6 +183,11 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, ServerError> {
         .route(paths::PREVIEW, post(writes::preview))
         .route(paths::EVENTS, get(live::events))
         .merge(admin::routes())
+        .route(notify::CONFIRM_PATH, get(notify::pages::confirm))
+        .route(
+            notify::UNSUBSCRIBE_PATH,
+            get(notify::pages::unsubscribe_link).post(notify::pages::unsubscribe_one_click),
+        )
         .route("/api", any(routes::not_found))
         .route("/api/{*rest}", any(routes::not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
@@ -205,6 +220,8 @@ pub struct Running {
     pub addr: SocketAddr,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    /// Background work that lives as long as the server (the mail sender).
+    background: Vec<tokio::task::AbortHandle>,
 }
 
 impl Running {
@@ -212,14 +229,21 @@ impl Running {
     pub async fn stop(self) -> Result<(), ServerError> {
         // The receiver is gone only if the server already ended; then there is nothing to stop.
         let _ = self.shutdown.send(());
+        for job in &self.background {
+            job.abort();
+        }
         finished(self.task.await)
     }
 
     /// Serves until `signal` resolves (then stops gracefully) or the server fails.
     pub async fn run_until(self, signal: impl Future<Output = ()>) -> Result<(), ServerError> {
         let Running {
-            shutdown, mut task, ..
+            shutdown,
+            mut task,
+            background,
+            ..
         } = self;
+        let _stop_background = AbortAll(background);
         let ended = tokio::select! {
             () = signal => None,
             result = &mut task => Some(result),
@@ -230,6 +254,17 @@ impl Running {
                 let _ = shutdown.send(());
                 finished(task.await)
             }
+        }
+    }
+}
+
+/// Ends background jobs when dropped, however serving ended.
+struct AbortAll(Vec<tokio::task::AbortHandle>);
+
+impl Drop for AbortAll {
+    fn drop(&mut self) {
+        for job in &self.0 {
+            job.abort();
         }
     }
 }
@@ -275,10 +310,20 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
         .await
         .map_err(ServerError::Store)?;
     let guard = abuse::Guard::new(config.abuse.clone()).map_err(ServerError::Config)?;
-    let state = AppState {
+    let mut state = AppState {
         abuse: Arc::new(guard),
         ..state
     };
+    if let Some(path) = &config.sso_secret_file {
+        let verifier = sso::Verifier::from_file(path).map_err(|e| {
+            ServerError::Config(format!("--sso-secret-file {}: {e}", path.display()))
+        })?;
+        state.sso = Some(Arc::new(verifier));
+    }
+    if let Some(notifier) = notify::Notifier::from_config(config).map_err(ServerError::Config)? {
+        state.notify = Some(Arc::new(notifier));
+    }
+    let mailer = state.notify.clone().map(|n| (Arc::clone(&state.store), n));
     let live = Arc::clone(&state.live);
     let router = app(state, config)?;
     let listener = TcpListener::bind(&config.listen)
@@ -288,6 +333,11 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(ServerError::Io)?;
+    // Started once serving is certain, so a failed start leaves nothing running.
+    let background = mailer
+        .map(|(store, n)| notify::sender::spawn(store, n).abort_handle())
+        .into_iter()
+        .collect();
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         // Peer addresses are kept with comments for address bans (guard.rs).
@@ -306,6 +356,7 @@ pub async fn start(config: &Config) -> Result<Running, ServerError> {
         addr,
         shutdown,
         task,
+        background,
     })
 }
 

@@ -147,13 +147,10 @@ async fn fill(
     viewer: Viewer,
 ) -> Result<Vec<Comment>, AppError> {
     let ids = slots.iter().map(|s| s.id.clone()).collect();
-    let mut rows: HashMap<String, CommentRow> = state
-        .store
-        .comments(ids, viewer.reader)
-        .await?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
+    let mut found = state.store.comments(ids, viewer.reader).await?;
+    crate::identity::mark_verified(state, &mut found).await?;
+    let mut rows: HashMap<String, CommentRow> =
+        found.into_iter().map(|r| (r.id.clone(), r)).collect();
     Ok(slots
         .into_iter()
         .filter_map(|slot| {

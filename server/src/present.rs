@@ -51,6 +51,7 @@ pub fn present(secret: &str, viewer: &Viewer, row: CommentRow, slot: &Slot) -> O
             replies_cursor,
             edited_at: None,
             editable_until: None,
+            verified: false,
             status: Default::default(),
             pinned: false,
         });
@@ -74,6 +75,7 @@ pub fn present(secret: &str, viewer: &Viewer, row: CommentRow, slot: &Slot) -> O
         replies_cursor,
         edited_at: row.edited_at.map(rfc3339),
         editable_until,
+        verified: row.verified,
         status: slot.seen.status,
         pinned: slot.seen.pinned,
     })
@@ -96,6 +98,7 @@ mod tests {
             upvotes: 0,
             downvotes: 0,
             my_vote: Vote::None,
+            verified: false,
         }
     }
 

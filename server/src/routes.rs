@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use serde::Deserialize;
 use talkback_protocol::limits::{COUNTS_MAX_KEYS, PAGE_LIMIT_DEFAULT, REPLIES_LIMIT_DEFAULT};
 use talkback_protocol::validate::{self, page_limit};
@@ -18,8 +18,8 @@ use crate::AppState;
 use crate::clock::now_micros;
 use crate::cursor::Position;
 use crate::error::AppError;
-use crate::extract::{ApiJson, ApiQuery, CommentIdPath, MaybeReader, Reader};
 use crate::client_ip::ClientIp;
+use crate::extract::{ApiJson, ApiQuery, CommentIdPath, MaybeReader, Reader, SignedInAs};
 use crate::ids::{new_comment_id, new_token, token_hash};
 use crate::pages::{self, ThreadRequest};
 use crate::present::present;
@@ -118,9 +118,15 @@ pub async fn post_comment(
     State(state): State<AppState>,
     Reader(reader): Reader,
     ClientIp(ip): ClientIp,
+    SignedInAs(signed_in): SignedInAs,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
-    let valid = validate::new_comment(&body)?;
+    let mut valid = validate::new_comment(&body)?;
+    // A signed-in reader posts under the site's name for them, whatever the form said.
+    if let Some(who) = &signed_in {
+        valid.author = Some(who.name.clone());
+    }
     let status = crate::guard::check_post(&state, reader, ip, &valid.thread).await?;
     let check = crate::abuse::check_post(&state, reader, ip, &body, &valid.body).await?;
     // A word-list match waits for a moderator, like a comment under pre-moderation.
@@ -130,6 +136,7 @@ pub async fn post_comment(
         status
     };
     let body_html = render_markdown(&valid.body);
+    let (notify_body, notify_email) = (valid.body.clone(), valid.email.clone());
     let posted = state
         .store
         .insert_comment(InsertComment {
@@ -156,6 +163,18 @@ pub async fn post_comment(
             return Err(e.into());
         }
     };
+    let mut posted = posted;
+    posted.row.verified = signed_in.is_some();
+    if posted.created {
+        crate::notify::after_post(
+            &state,
+            &headers,
+            &posted.row,
+            &notify_body,
+            notify_email.as_deref(),
+        )
+        .await;
+    }
     // A repeated post answers with the comment as it is now, replies included in its count.
     let reply_count = if posted.created {
         0

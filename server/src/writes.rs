@@ -42,7 +42,7 @@ pub async fn edit_comment(
 ) -> Result<Json<Comment>, AppError> {
     let body_md = validate::body(&body.body)?;
     let body_html = render_markdown(&body_md);
-    let row = state
+    let mut row = state
         .store
         .edit_comment(
             id.as_str().to_owned(),
@@ -52,6 +52,7 @@ pub async fn edit_comment(
         )
         .await
         .map_err(changing)?;
+    crate::identity::mark_verified(&state, std::slice::from_mut(&mut row)).await?;
     // The tree position is unchanged by an edit; reply paging is for the reading routes.
     let slot = Slot {
         id: row.id.clone(),

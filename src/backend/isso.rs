@@ -175,6 +175,7 @@ fn to_comment(c: &IssoComment, mine: Mine<'_>) -> Result<Comment, BackendError> 
         replies_cursor: None,
         edited_at: c.modified.map(|m| rfc3339_from_ms(ms_from_secs(m))),
         editable_until,
+        verified: false,
         status: Default::default(),
         pinned: false,
         id,

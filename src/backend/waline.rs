@@ -223,6 +223,7 @@ fn to_comment(
         replies_cursor: None,
         edited_at: None,
         editable_until: None,
+        verified: false,
         status: Default::default(),
         pinned: false,
     })

@@ -41,6 +41,7 @@ pub fn pending_comment(
         replies_cursor: None,
         edited_at: None,
         editable_until: None,
+        verified: false,
         status: Default::default(),
         pinned: false,
     }

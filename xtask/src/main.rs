@@ -11,6 +11,7 @@ mod loadgen;
 mod peers;
 mod screenshot;
 mod size;
+mod smtp_sink;
 mod test;
 mod tools;
 

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: everything CI runs, from a machine that has only rustup.
 
-use crate::{Workspace, build, describe, load, peers, size, tools};
+use crate::{Workspace, build, describe, load, peers, size, smtp_sink, tools};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
@@ -20,6 +20,8 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     ensure_postgres()?;
     // The real Isso and Waline the adapter tests run against (installed once, then reused).
     let peers = peers::ensure(ws)?;
+    // The SMTP sink the notification tests deliver real mail to (aiosmtpd from PyPI).
+    let smtp_python = smtp_sink::ensure(ws)?;
     let widget = build::run(ws)?;
     // Judged now, reported again after the tests, so a size regression does not hide them.
     let size_ok = size::check(ws, size::measure(&widget.files)?)?;
@@ -32,7 +34,8 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         .env("TALKBACK_SERVER_BIN", &server)
         .env("TALKBACK_AXE", &axe)
         .env("TALKBACK_ISSO_BIN", &peers.isso)
-        .env("TALKBACK_WALINE_DIR", &peers.waline);
+        .env("TALKBACK_WALINE_DIR", &peers.waline)
+        .env("TALKBACK_AIOSMTPD_PYTHON", &smtp_python);
     println!("xtask: $ {}", describe(&cmd));
     let status = cmd.status().with_context(|| format!("could not start `{}`", describe(&cmd)))?;
     // The HTTP API suite once more with every test server on PostgreSQL (the store suite
@@ -40,6 +43,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let status = if status.success() {
         let mut pg = ws.cargo();
         pg.args(["test", "-p", "talkback-server", "--test", "api"]).env("TALKBACK_TEST_DB", "postgres");
+        pg.env("TALKBACK_AIOSMTPD_PYTHON", &smtp_python);
         println!("xtask: $ TALKBACK_TEST_DB=postgres {}", describe(&pg));
         pg.status().with_context(|| format!("could not start `{}`", describe(&pg)))?
     } else {

@@ -30,13 +30,9 @@ pub async fn present_batch(
     let mut ids: Vec<String> = events.iter().map(|e| e.comment_id.clone()).collect();
     ids.sort();
     ids.dedup();
-    let rows: HashMap<String, CommentRow> = state
-        .store
-        .comments(ids, None)
-        .await?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
+    let mut found = state.store.comments(ids, None).await?;
+    crate::identity::mark_verified(state, &mut found).await?;
+    let rows: HashMap<String, CommentRow> = found.into_iter().map(|r| (r.id.clone(), r)).collect();
     let forest = Forest::new(state.store.skeleton(thread).await?, SortOrder::default());
     let comment_count = state
         .store

@@ -5,9 +5,13 @@
 
 pub mod moderation;
 pub mod limits;
+pub mod identity;
+pub mod notify;
 mod open;
 pub mod postgres;
 pub mod sqlite;
+mod sqlite_identity;
+mod sqlite_notify;
 mod sqlite_moderation;
 mod sqlite_limits;
 mod sqlite_transfer;
@@ -118,6 +122,9 @@ pub struct CommentRow {
     pub downvotes: u64,
     /// The asking reader's vote.
     pub my_vote: Vote,
+    /// The author signed in through the site; stores leave it `false`, and
+    /// [`crate::identity::mark_verified`] fills it in.
+    pub verified: bool,
 }
 
 /// A validated, rendered comment ready to be written.
@@ -301,7 +308,15 @@ pub enum Wakeup {
 /// subscriber of [`Store::wakeups`] — on this server instance and, for a shared database, on
 /// every other instance too.
 #[async_trait]
-pub trait Store: moderation::ModerationStore + limits::LimitStore + Send + Sync + 'static {
+pub trait Store:
+    moderation::ModerationStore
+    + limits::LimitStore
+    + identity::IdentityStore
+    + notify::NotifyStore
+    + Send
+    + Sync
+    + 'static
+{
     /// A secret of this installation, stable across restarts (salts avatar seeds).
     async fn instance_secret(&self) -> Result<String, StoreError>;
     /// Stores a new reader by the SHA-256 (hex) of its token.

@@ -168,6 +168,36 @@ CREATE TABLE limit_marks (
 ) WITHOUT ROWID;
 CREATE INDEX limit_marks_expiry ON limit_marks(expires_at);
 "#,
+    // Sign-in through the site (one reader per site account) and reply notifications
+    // (confirmed addresses, the outbox); see store/identity.rs and store/notify.rs.
+    r#"
+ALTER TABLE readers ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX readers_by_external_id ON readers(external_id) WHERE external_id IS NOT NULL;
+CREATE TABLE notify_addresses (
+    email             TEXT PRIMARY KEY,
+    confirm_token     TEXT NOT NULL UNIQUE,
+    unsubscribe_token TEXT NOT NULL UNIQUE,
+    created_at        INTEGER NOT NULL,
+    confirm_sent_at   INTEGER NOT NULL,
+    confirmed_at      INTEGER,
+    unsubscribed_at   INTEGER
+);
+CREATE TABLE notify_outbox (
+    id              INTEGER PRIMARY KEY,
+    recipient       TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    unsubscribe_url TEXT,
+    created_at      INTEGER NOT NULL,
+    next_try_at     INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    sent_at         INTEGER,
+    failed_at       INTEGER,
+    last_error      TEXT
+);
+CREATE INDEX notify_outbox_due ON notify_outbox(next_try_at)
+    WHERE sent_at IS NULL AND failed_at IS NULL;
+"#,
 ];
 
 /// The columns [`comment_row`] reads, in its order.
@@ -285,6 +315,7 @@ fn comment_row(r: &rusqlite::Row<'_>, with_vote: bool) -> rusqlite::Result<Comme
         } else {
             Vote::None
         },
+        verified: false,
     })
 }
 
@@ -584,6 +615,7 @@ impl Store for SqliteStore {
                 upvotes: 0,
                 downvotes: 0,
                 my_vote: Vote::None,
+                verified: false,
             };
             Ok(Posted { row, created: true })
         })

@@ -7,7 +7,9 @@
 
 mod copy;
 mod limits;
+mod identity;
 mod listen;
+mod notify;
 mod moderation;
 mod schema;
 mod transfer;
@@ -252,6 +254,7 @@ fn comment_row(r: &tokio_postgres::Row) -> Result<CommentRow, StoreError> {
         upvotes: to_u64(r.try_get(8).map_err(get)?),
         downvotes: to_u64(r.try_get(9).map_err(get)?),
         my_vote: vote_of(r.try_get(10).map_err(get)?),
+        verified: false,
     })
 }
 

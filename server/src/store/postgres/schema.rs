@@ -147,6 +147,36 @@ CREATE TABLE limit_marks (
 );
 CREATE INDEX limit_marks_expiry ON limit_marks(expires_at);
 "#,
+    // Sign-in through the site (one reader per site account) and reply notifications
+    // (confirmed addresses, the outbox); see store/identity.rs and store/notify.rs.
+    r#"
+ALTER TABLE readers ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX readers_by_external_id ON readers(external_id) WHERE external_id IS NOT NULL;
+CREATE TABLE notify_addresses (
+    email             TEXT PRIMARY KEY,
+    confirm_token     TEXT NOT NULL UNIQUE,
+    unsubscribe_token TEXT NOT NULL UNIQUE,
+    created_at        BIGINT NOT NULL,
+    confirm_sent_at   BIGINT NOT NULL,
+    confirmed_at      BIGINT,
+    unsubscribed_at   BIGINT
+);
+CREATE TABLE notify_outbox (
+    id              BIGSERIAL PRIMARY KEY,
+    recipient       TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    unsubscribe_url TEXT,
+    created_at      BIGINT NOT NULL,
+    next_try_at     BIGINT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    sent_at         BIGINT,
+    failed_at       BIGINT,
+    last_error      TEXT
+);
+CREATE INDEX notify_outbox_due ON notify_outbox(next_try_at)
+    WHERE sent_at IS NULL AND failed_at IS NULL;
+"#,
 ];
 
 /// Key of the advisory lock held while migrating ("talkback" in ASCII).

@@ -298,6 +298,7 @@ async fn try_insert(store: &PostgresStore, new: &InsertComment) -> Result<Posted
         upvotes: 0,
         downvotes: 0,
         my_vote: Vote::None,
+        verified: false,
     };
     Ok(Posted { row, created: true })
 }

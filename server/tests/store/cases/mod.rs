@@ -3,12 +3,16 @@
 mod comments;
 mod events;
 mod limits;
+mod identity;
+mod notify;
 mod moderation;
 mod transfer;
 
 pub use comments::*;
 pub use events::*;
 pub use limits::*;
+pub use identity::*;
+pub use notify::*;
 pub use moderation::*;
 pub use transfer::*;
 

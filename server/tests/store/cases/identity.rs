@@ -1,0 +1,69 @@
+//! Site accounts: one reader per account id, found again from anywhere, and marked verified.
+
+use super::{S, reader};
+
+pub async fn an_account_is_one_reader_everywhere(store: S) {
+    assert_eq!(
+        store
+            .account_reader("acct-1".into(), false)
+            .await
+            .expect("look up"),
+        None,
+        "an unseen account is not created by looking"
+    );
+    let first = store
+        .account_reader("acct-1".into(), true)
+        .await
+        .expect("create");
+    let again = store
+        .account_reader("acct-1".into(), true)
+        .await
+        .expect("again");
+    let found = store
+        .account_reader("acct-1".into(), false)
+        .await
+        .expect("find");
+    assert!(first.is_some());
+    assert_eq!(first, again, "the same account is the same reader");
+    assert_eq!(first, found);
+    let other = store
+        .account_reader("acct-2".into(), true)
+        .await
+        .expect("other");
+    assert_ne!(first, other);
+
+    let anonymous = reader(&store).await;
+    let (Some(a), Some(b)) = (first, other) else {
+        panic!("accounts have readers");
+    };
+    let mut verified = store
+        .verified_readers(vec![anonymous, a, b, a])
+        .await
+        .expect("verified");
+    verified.sort_unstable();
+    let mut want = vec![a, b];
+    want.sort_unstable();
+    assert_eq!(verified, want, "anonymous readers are not verified");
+    assert!(
+        store
+            .verified_readers(Vec::new())
+            .await
+            .expect("empty")
+            .is_empty()
+    );
+}
+
+pub async fn concurrent_first_sign_ins_make_one_reader(store: S) {
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.account_reader("racer".into(), true).await })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.expect("task").expect("sign-in"));
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+}
