@@ -27,6 +27,8 @@
   var app, boot;
 
   // One download and one instantiation, however many widgets the page mounts.
+  var styles;
+
   function load() {
     return boot || (boot = import(url("__TB_GLUE__")).then((m) =>
       m.default({ module_or_path: url("__TB_WASM__") }).then(() => (app = m))));
@@ -52,22 +54,26 @@
     // can size the reservation with --talkback-reserve, or its own min-height on the element.
     var reserve = new CSSStyleSheet();
     reserve.replaceSync(":host{display:block;min-height:var(--talkback-reserve,400px)}");
-    var link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = url("__TB_CSS__");
     var point = document.createElement("div");
     point.className = "tb-mount";
     var live, observer, dead;
 
     function emit(name, detail) {
       // Painted: the thread's own height takes over from the reservation.
-      if (name == "ready") shadow.adoptedStyleSheets = [];
+      if (name == "ready") shadow.adoptedStyleSheets = [styles];
       el.dispatchEvent(new CustomEvent("talkback:" + name, { detail: detail, bubbles: true }));
     }
 
     function start() {
       load().then(() => {
         if (dead || live) return;
+        // The widget's stylesheet comes inside the glue (no request of its own); one constructed
+        // sheet serves every thread on the page.
+        if (!styles) {
+          styles = new CSSStyleSheet();
+          styles.replaceSync(app.css);
+        }
+        shadow.adoptedStyleSheets = [reserve, styles];
         var canonical = document.querySelector('link[rel="canonical"]');
         var lang = el.closest("[lang]");
         live = app.mount(point, merge(o, {
@@ -130,7 +136,7 @@
       }
     };
     shadow.adoptedStyleSheets = [reserve];
-    shadow.replaceChildren(link, point);
+    shadow.replaceChildren(point);
     run();
     return (el.__talkback = handle);
   }

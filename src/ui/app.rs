@@ -72,12 +72,14 @@ pub fn App(
             match loaded {
                 Ok(()) => {
                     status.try_set(Status::Ready);
-                    follow.start();
                     // The view follows the status asynchronously: tell the page once the
-                    // thread is in the DOM.
+                    // thread is in the DOM. The live stream opens only after that frame is
+                    // painted, so it never competes with the first paint (one API request
+                    // before it).
                     request_animation_frame(move || {
                         let count = state.count.try_get_untracked().unwrap_or_default();
                         state.emit(|h, key| h.ready(key, count));
+                        live::timeout(move || follow.start(), Duration::ZERO);
                     });
                     follow_hash(state);
                 }
