@@ -164,6 +164,14 @@ async fn a_held_comment_is_marked_for_its_author_and_hidden_from_others_until_ap
     )
     .await;
     assert_eq!(done["results"][0]["error"], Json::Null, "{done}");
+    // The author's page follows the thread live: the approval takes the mark away in place.
+    h.wait_js_eq(
+        "the author's mark goes away live",
+        "return root.querySelectorAll('.tb-held').length;",
+        vec![],
+        json!(0),
+    )
+    .await;
     other.refresh().await.expect("reload");
     wait_on(
         &other,
@@ -383,4 +391,98 @@ async fn a_reader_reports_a_comment_with_a_reason_and_is_thanked() {
     assert_eq!(item["comment"]["id"], json!(target.id), "{}", queue.1);
     assert_eq!(item["reports"][0]["reason"], json!("abuse"));
     assert_eq!(item["reports"][0]["note"], json!("insults everyone"));
+}
+
+#[tokio::test]
+#[ignore = "writes screenshots of the moderation UI; run with TALKBACK_SCREENSHOT_DIR set and --ignored"]
+async fn screenshots_of_the_moderation_ui() {
+    let dir = std::path::PathBuf::from(std::env::var_os("TALKBACK_SCREENSHOT_DIR").expect("TALKBACK_SCREENSHOT_DIR"));
+    let h = Harness::start_with(&["--moderation", "pre", "--demo-moderator"]).await;
+    let pinned = h
+        .seed(|api| {
+            api.thread(DEMO_KEY, "best", 1)["comments"][0]["id"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .await;
+    let token = moderator_token(&h.base).await;
+    moderate(
+        &h.base,
+        &token,
+        "/api/v1/admin/actions",
+        json!({ "action": "pin", "ids": [pinned] }),
+    )
+    .await;
+    for width in [1200u32, 360] {
+        h.client.set_window_size(width, 1400).await.expect("resize");
+        h.open_demo().await;
+        if width == 1200 {
+            type_and_post(&h, "I was at the council meeting: the bridge closes to cars in March.").await;
+            h.comment_id("article.tb-is-held").await;
+        }
+        h.js(
+            "root.querySelector('.tb-is-held')?.scrollIntoView({block: 'start'}); return null;",
+            vec![],
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = h.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("held-{width}.png")), png).expect("write");
+        h.js(
+            "root.querySelector('.tb-pinned').closest('article').scrollIntoView({block: 'start'}); return null;",
+            vec![],
+        )
+        .await;
+        h.js("root.querySelector('.tb-report').click(); return null;", vec![])
+            .await;
+        h.widget(".tb-report-form").await;
+        h.js(
+            "root.querySelector('.tb-report-form input[value=spam]').click(); return null;",
+            vec![],
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = h.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("pinned-report-{width}.png")), png).expect("write");
+        if h.js("return !!root.querySelector('.tb-mod-open');", vec![]).await == json!(true) {
+            h.widget(".tb-mod-open").await.click().await.expect("open sign-in");
+            h.widget(".tb-mod-sign-in input[name=moderator]")
+                .await
+                .send_keys(MODERATOR.0)
+                .await
+                .expect("name");
+            h.widget(".tb-mod-sign-in input[name=password]")
+                .await
+                .send_keys(MODERATOR.1)
+                .await
+                .expect("pw");
+            h.widget(".tb-mod-sign-in button[type=submit]")
+                .await
+                .click()
+                .await
+                .expect("sign in");
+        }
+        h.widget(".tb-mod-bar").await;
+        h.js(
+            "root.querySelector('.tb-pinned').closest('article').scrollIntoView({block: 'start'}); return null;",
+            vec![],
+        )
+        .await;
+        h.js(
+            "root.querySelector('.tb-mod-action[data-action=hide]').click(); return null;",
+            vec![],
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = h.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("moderator-{width}.png")), png).expect("write");
+        h.js(
+            "root.querySelector('.tb-moderator').scrollIntoView({block: 'end'}); return null;",
+            vec![],
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = h.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("foot-{width}.png")), png).expect("write");
+    }
 }

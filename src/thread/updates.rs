@@ -99,6 +99,9 @@ impl Inbox {
     }
 
     fn posted(&mut self, tree: &mut Tree, comment: Comment) -> Applied {
+        // The author's own held comment is already shown; its approval arrives as `posted` and
+        // takes the "awaiting moderation" mark away.
+        tree.update(&comment.id, |c| c.status = comment.status);
         let known = tree.contains(&comment.id) || self.waiting.iter().any(|c| c.id == comment.id);
         if known {
             return Applied::Duplicate;
@@ -242,6 +245,20 @@ mod tests {
         assert_eq!(inbox.waiting(), 0);
         assert_eq!(inbox.apply(&mut tree, 6, posted(comment("n", None))), Applied::Waiting);
         assert_eq!(inbox.apply(&mut tree, 7, posted(comment("n", None))), Applied::Duplicate);
+    }
+
+    #[test]
+    fn an_approval_of_the_readers_held_comment_takes_its_mark_away() {
+        let (mut tree, mut inbox) = (page(), Inbox::default());
+        let mut held = comment("mine", None);
+        held.status = talkback_protocol::CommentStatus::Held;
+        tree.push(held);
+        let approved = comment("mine", None);
+        assert_eq!(inbox.apply(&mut tree, 1, posted(approved)), Applied::Duplicate);
+        assert_eq!(
+            tree.get(&id("mine")).map(|c| c.status),
+            Some(talkback_protocol::CommentStatus::Visible)
+        );
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn mod_panel(id: CommentId, panel: ModPanel) -> impl IntoView {
         let asked = panel.asked.get().map(|a| {
             let label = t.t(action_key(a));
             view! {
-                <form class="tb-mod-confirm" part="moderator-confirm" on:submit=confirm.clone()
+                <form class="tb-mod-confirm" part="moderator-confirm" data-action=a.as_str() on:submit=confirm.clone()
                     on:keydown=move |ev| if ev.key() == "Escape" { panel.asked.set(None); }>
                     <label class="tb-mod-reason">
                         <span class="tb-label">{t.t("mod.reason")}</span>
