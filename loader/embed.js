@@ -154,7 +154,7 @@
   if (window.customElements && !customElements.get("talkback-thread")) {
     customElements.define("talkback-thread", class extends HTMLElement {
       static get observedAttributes() {
-        return ["api", "thread", "title", "sort", "theme", "lang", "backend", "live"];
+        return ["api", "thread", "title", "sort", "theme", "lang", "backend", "live", "sso"];
       }
       connectedCallback() {
         mount(this, attributes(this));

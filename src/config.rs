@@ -22,6 +22,8 @@ pub struct Config {
     pub backend: BackendKind,
     /// Whether to open a live-update connection (`data-live="off"` turns it off).
     pub live: bool,
+    /// The site's signed sign-in token for the reader (`data-sso`), sent with every request.
+    pub sso: Option<String>,
 }
 
 /// The loader's fields as strings; any of them may be missing.
@@ -45,6 +47,8 @@ pub struct Fields {
     pub page_path: Option<String>,
     /// `data-live`.
     pub live: Option<String>,
+    /// `data-sso`.
+    pub sso: Option<String>,
 }
 
 /// Reads `data-live`: live updates are on unless the page says `off` (or `false`, `no`, `0`).
@@ -101,6 +105,7 @@ impl Config {
             sort: blank_to_none(f.sort),
             backend: backend.unwrap_or_default(),
             live: live_wanted(f.live.as_deref()),
+            sso: blank_to_none(f.sso),
         }
     }
 
@@ -133,6 +138,7 @@ impl Config {
             backend: get("backend"),
             page_path: Some(path),
             live: get("live"),
+            sso: get("sso"),
         };
         Config::from_fields(fields, &origin)
     }

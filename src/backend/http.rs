@@ -41,11 +41,36 @@ pub async fn send(
     send_with(method, url, bearer, json, Extra::default()).await
 }
 
+/// The header a Talkback server reads the site's sign-in token from.
+pub const SSO_HEADER: &str = "X-Talkback-SSO";
+
+/// [`send`] with the site's sign-in token, when the reader has one.
+pub async fn send_signed(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    sso: Option<&str>,
+    json: Option<&str>,
+) -> Result<Reply, BackendError> {
+    send_full(method, url, bearer, sso, json, Extra::default()).await
+}
+
 /// [`send`] with cookies and a response header, for servers that need them.
 pub async fn send_with(
     method: Method,
     url: &str,
     bearer: Option<&str>,
+    json: Option<&str>,
+    extra: Extra,
+) -> Result<Reply, BackendError> {
+    send_full(method, url, bearer, None, json, extra).await
+}
+
+async fn send_full(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    sso: Option<&str>,
     json: Option<&str>,
     extra: Extra,
 ) -> Result<Reply, BackendError> {
@@ -67,7 +92,7 @@ pub async fn send_with(
         .ok();
 
     let signal = controller.signal();
-    let result = exchange(method, url, bearer, json, extra, &signal).await;
+    let result = exchange(method, url, bearer, sso, json, extra, &signal).await;
 
     if let Some(t) = timer {
         window.clear_timeout_with_handle(t);
@@ -84,6 +109,7 @@ async fn exchange(
     method: Method,
     url: &str,
     bearer: Option<&str>,
+    sso: Option<&str>,
     json: Option<&str>,
     extra: Extra,
     signal: &web_sys::AbortSignal,
@@ -97,6 +123,9 @@ async fn exchange(
     }
     if let Some(token) = bearer {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(token) = sso {
+        builder = builder.header(SSO_HEADER, token);
     }
     let request = match json {
         Some(body) => builder

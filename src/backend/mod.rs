@@ -85,9 +85,11 @@ impl BackendKind {
 
 /// A client for the server at `api`, of the given kind.
 #[cfg(target_arch = "wasm32")]
-pub fn connect(kind: BackendKind, api: &str) -> std::rc::Rc<dyn Backend> {
+pub fn connect(kind: BackendKind, api: &str, sso: Option<&str>) -> std::rc::Rc<dyn Backend> {
     match kind {
-        BackendKind::Talkback => std::rc::Rc::new(talkback::TalkbackBackend::new(api)),
+        BackendKind::Talkback => {
+            std::rc::Rc::new(talkback::TalkbackBackend::new(api).signed_in(sso))
+        }
         BackendKind::Isso => std::rc::Rc::new(isso::IssoBackend::new(api)),
         BackendKind::Waline => std::rc::Rc::new(waline::WalineBackend::new(api)),
     }

@@ -93,7 +93,7 @@ mod client {
 
     use super::{api_base, context_url, events_url, replies_url, thread_url};
     use crate::backend::error::decode;
-    use crate::backend::http::{Reply, send};
+    use crate::backend::http::{Reply, send, send_signed};
     use crate::backend::moderator::Desk;
     use crate::backend::token::{storage_key, store};
     use crate::backend::{Backend, BackendError, Capabilities, Pending};
@@ -111,6 +111,8 @@ mod client {
         token: RefCell<Option<String>>,
         /// The moderator signed in from this tab, if any.
         desk: Rc<Desk>,
+        /// The site's sign-in token (`data-sso`), sent with every request.
+        sso: Option<String>,
     }
 
     impl TalkbackBackend {
@@ -124,7 +126,22 @@ mod client {
                     storage_key,
                     token: RefCell::new(token),
                     desk: Rc::new(Desk::new(&api_base(api))),
+                    sso: None,
                 }),
+            }
+        }
+
+        /// The same client sending the site's sign-in token, if there is one.
+        pub fn signed_in(self, sso: Option<&str>) -> Self {
+            let inner = Inner {
+                api: self.inner.api.clone(),
+                storage_key: self.inner.storage_key.clone(),
+                token: RefCell::new(self.inner.stored_token()),
+                desk: Rc::clone(&self.inner.desk),
+                sso: sso.map(str::to_owned),
+            };
+            TalkbackBackend {
+                inner: Rc::new(inner),
             }
         }
     }
@@ -163,11 +180,13 @@ mod client {
                 Some(t) => (t, true),
                 None => (self.fresh_token().await?, false),
             };
-            let reply = send(method.clone(), url, Some(&token), json).await?;
-            if reply.status == 401 && was_stored {
+            let sso = self.sso.as_deref();
+            let reply = send_signed(method.clone(), url, Some(&token), sso, json).await?;
+            // A refused sign-in is the site's to renew; a new reader token would not help.
+            if reply.status == 401 && was_stored && !reply.body.contains("sso_invalid") {
                 self.forget_token();
                 let token = self.fresh_token().await?;
-                return send(method, url, Some(&token), json).await;
+                return send_signed(method, url, Some(&token), sso, json).await;
             }
             Ok(reply)
         }
@@ -175,10 +194,11 @@ mod client {
         /// Sends a read that is better with a reader (to learn `my_vote`) but works without one.
         async fn read(&self, url: &str) -> Result<Reply, BackendError> {
             let token = self.stored_token();
-            let reply = send(Method::GET, url, token.as_deref(), None).await?;
+            let sso = self.sso.as_deref();
+            let reply = send_signed(Method::GET, url, token.as_deref(), sso, None).await?;
             if reply.status == 401 && token.is_some() {
                 self.forget_token();
-                return send(Method::GET, url, None, None).await;
+                return send_signed(Method::GET, url, None, sso, None).await;
             }
             Ok(reply)
         }

@@ -9,6 +9,7 @@ pub mod link;
 pub mod moderation;
 pub mod nesting;
 pub mod prefs;
+pub mod sso;
 pub mod time;
 pub mod tree;
 pub mod updates;

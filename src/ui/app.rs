@@ -44,7 +44,8 @@ pub fn App(
     /// Where locale files are, `…/locales/{tag}.txt?v=…`.
     locales: Option<String>,
 ) -> impl IntoView {
-    let backend: Rc<dyn Backend> = crate::backend::connect(config.backend, &config.api);
+    let backend: Rc<dyn Backend> =
+        crate::backend::connect(config.backend, &config.api, config.sso.as_deref());
     let no_key = config.key.clone().err();
     let state = ThreadState::new(backend, config, host, Lang::new(&lang));
     let t = state.lang;

@@ -21,6 +21,21 @@ use crate::thread::link::permalink;
 use crate::thread::time::{ago, parse_rfc3339};
 use crate::thread::vote::{Tally, VoteState};
 
+/// The small check after the name of an author the site signed in.
+fn verified_mark(t: Lang) -> impl IntoView {
+    let label = t.t("comment.verified");
+    let title = label.clone();
+    view! {
+        <span class="tb-verified" part="verified" title=title>
+            <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+                <path d="M8 0.5 10 2.2 12.6 2 13.3 4.6 15.5 6 14.5 8.5 15.5 11 13.3 12.4 12.6 15 10 14.8 8 16.5 6 14.8 3.4 15 2.7 12.4 0.5 11 1.5 8.5 0.5 6 2.7 4.6 3.4 2 6 2.2Z" fill="currentColor"/>
+                <path d="M5 8.6 7.1 10.7 11.2 6.4" fill="none" stroke="var(--tb-bg)" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/>
+            </svg>
+            <span class="tb-sr-only">{label}</span>
+        </span>
+    }
+}
+
 /// The name shown for a comment: its author, "Guest", or "[deleted]".
 fn author_of(c: &Comment, t: Lang) -> String {
     match (&c.author, c.deleted) {
@@ -48,6 +63,8 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
     let author = Memo::new(move |_| {
         comment.with(|c| c.as_ref().map(|c| author_of(c, t)).unwrap_or_default())
     });
+    let verified =
+        Memo::new(move |_| comment.with(|c| c.as_ref().is_some_and(|c| c.verified && !c.deleted)));
     let collapsed = {
         let id = id.clone();
         Memo::new(move |_| state.collapsed.with(|c| c.contains(&id)))
@@ -237,7 +254,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                 <div class="tb-comment-content">
                     <header class="tb-meta" part="meta">
                         {move || if collapsed.get() { summary.clone()().into_any() } else {
-                            view! { <bdi class="tb-author" part="author">{author.get()}</bdi> }.into_any()
+                            view! { <bdi class="tb-author" part="author">{author.get()}</bdi>{verified.get().then(|| verified_mark(t))} }.into_any()
                         }}
                         {reply_to}
                         {time_view(comment, is_pending)}

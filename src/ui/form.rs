@@ -254,17 +254,23 @@ pub fn CommentForm(
             />
             {move || error.get().map(|msg| view! { <p class="tb-form-error" part="error" role="alert" aria-live="polite">{msg}</p> })}
             <div class="tb-form-row">
-                {remembered(Remembered {
-                    name: "author",
-                    class: "tb-field tb-field-name",
-                    kind: "text",
-                    autocomplete: "nickname",
-                    max: NAME_MAX_CHARS,
-                    placeholder: t.t("form.name"),
-                    label: t.t("form.name.label"),
-                    key: NAME_KEY,
-                    value: state.name,
-                })}
+                {match signed_in_as(state) {
+                    // Signed in through the site: the server posts under the site's name.
+                    Some(name) => view! {
+                        <p class="tb-posting-as" part="posting-as">{t.f("form.posting_as", &[("name", &name)])}</p>
+                    }.into_any(),
+                    None => remembered(Remembered {
+                        name: "author",
+                        class: "tb-field tb-field-name",
+                        kind: "text",
+                        autocomplete: "nickname",
+                        max: NAME_MAX_CHARS,
+                        placeholder: t.t("form.name"),
+                        label: t.t("form.name.label"),
+                        key: NAME_KEY,
+                        value: state.name,
+                    }).into_any(),
+                }}
                 {remembered(Remembered {
                     name: "email",
                     class: "tb-field tb-field-email",
@@ -294,6 +300,13 @@ pub fn CommentForm(
             {(!is_reply).then(|| view! { <FormatHelp/> })}
         </form>
     }
+}
+
+/// The name the site signed the reader in as, if it passed a readable sign-in token.
+fn signed_in_as(state: ThreadState) -> Option<String> {
+    state
+        .config
+        .with_value(|c| c.sso.as_deref().and_then(crate::thread::sso::name))
 }
 
 /// A form field whose value all forms share and the browser remembers across visits.

@@ -243,6 +243,7 @@ impl Lang {
                 (_, Some(ErrorCode::Forbidden)) => self.t("error.forbidden"),
                 (_, Some(ErrorCode::EditWindowClosed)) => self.t("error.edit_closed"),
                 (_, Some(ErrorCode::OwnComment)) => self.t("error.own_comment"),
+                (_, Some(ErrorCode::SsoInvalid)) => self.t("error.sso"),
                 _ => match status {
                     401 | 403 => self.t("error.auth"),
                     404 => self.t("error.not_found"),

@@ -1,0 +1,119 @@
+//! Sign-in through the site in real Chromium: a page with `data-sso` shows "Posting as NAME"
+//! instead of the name field, and the posted comment carries the verified mark, for everyone.
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::json;
+use support::Harness;
+use support::api::Post;
+
+const SECRET: &str = "e2e-secret-0123456789abcdef0123456789abcdef";
+
+/// A token signed the way docs/identity.md tells sites to, by its Python example.
+fn token(id: &str, name: &str) -> String {
+    let docs = include_str!("../docs/identity.md");
+    let code = docs
+        .split("<!-- sso-example: python -->")
+        .nth(1)
+        .and_then(|rest| rest.split("```python").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/identity.md has the marked Python example");
+    let script =
+        format!("{code}\nimport sys\nprint(talkback_sso(sys.argv[1], {{'id': sys.argv[2], 'name': sys.argv[3]}}))\n");
+    let out = Command::new("python3")
+        .args(["-c", &script, SECRET, id, name])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+}
+
+/// Waits until the comment whose own body contains `text` is shown under its stored id (the
+/// optimistic copy shown while posting has another id) and returns that id.
+async fn stored_comment(h: &Harness, text: &str) -> String {
+    let id = h
+        .wait_js(
+            &format!("the stored comment {text:?} is shown"),
+            "const art = [...root.querySelectorAll('article.tb-comment:not(.tb-pending)')].find(a =>
+                 [...a.querySelectorAll('.tb-body')].some(b => b.closest('article') === a
+                     && b.textContent.includes(arguments[0])));
+             return art ? art.id : null;",
+            vec![json!(text)],
+        )
+        .await;
+    id.as_str()
+        .and_then(|s| s.strip_prefix("comment-"))
+        .expect("an article id comment-ID")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_signed_in_reader_posts_as_the_sites_name_with_the_verified_mark() {
+    let dir = tempfile::tempdir().expect("a directory for the secret");
+    let secret = dir.path().join("sso-secret");
+    std::fs::write(&secret, SECRET).expect("write the secret");
+    let secret = secret.to_str().expect("utf-8 path").to_owned();
+    let h = Harness::start_with(&["--sso-secret-file", secret.as_str()]).await;
+    h.seed(|api| {
+        api.post(Post {
+            thread: "e2e-sso",
+            parent: None,
+            body: "An anonymous opinion.",
+        })
+    })
+    .await;
+
+    let page = format!(
+        "/signed-in.html?thread=e2e-sso&sso={}",
+        token("member-42", "Grace Hopper")
+    );
+    h.open(&page).await;
+    let posting_as = h.top_form(".tb-posting-as").await.text().await.expect("text");
+    assert_eq!(posting_as, "Posting as Grace Hopper");
+    let name_fields = h
+        .js(
+            "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+             return form.querySelectorAll('input[name=author]').length;",
+            vec![],
+        )
+        .await;
+    assert_eq!(name_fields, json!(0), "the name comes from the site, not the form");
+
+    h.top_form("textarea[name=body]")
+        .await
+        .send_keys("Signed in and verified.")
+        .await
+        .expect("type");
+    h.top_form("button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("click Post comment");
+    let mine = stored_comment(&h, "Signed in and verified.").await;
+    let meta = h
+        .wait_js(
+            "the posted comment shows its author with the verified mark",
+            "const a = root.getElementById('comment-' + arguments[0]);
+             const mark = a?.querySelector(':scope > .tb-comment-main .tb-meta .tb-verified');
+             return mark ? [a.querySelector('.tb-author').textContent, mark.textContent.trim(),
+                            mark.getAttribute('title')] : null;",
+            vec![json!(mine)],
+        )
+        .await;
+    assert_eq!(meta, json!(["Grace Hopper", "Verified account", "Verified account"]));
+
+    // Any reader, signed in or not, sees the mark; the anonymous comment has none.
+    h.open("/signed-in.html?thread=e2e-sso").await;
+    let marks = h
+        .wait_js(
+            "both comments are shown",
+            "const arts = [...root.querySelectorAll('article.tb-comment')];
+             return arts.length == 2 ? arts.map(a => [a.querySelector('.tb-author').textContent,
+                 !!a.querySelector('.tb-verified')]).sort() : null;",
+            vec![],
+        )
+        .await;
+    assert_eq!(marks, json!([["Grace Hopper", true], ["Guest", false]]));
+}
