@@ -274,6 +274,32 @@ async fn bulk_actions_apply_to_the_selected_comments_only() {
         "announced {live}"
     );
 
+    // The thread can be locked from any of its comments; the bans screen lists none yet.
+    find(&admin, "article.item button.lock")
+        .await
+        .click()
+        .await
+        .expect("clicks Lock thread");
+    wait(
+        &admin,
+        "the lock is announced",
+        "return document.querySelector('.live')?.textContent.includes('Thread locked');",
+        vec![],
+    )
+    .await;
+    find(&admin, "nav.nav button:nth-of-type(2)")
+        .await
+        .click()
+        .await
+        .expect("opens Bans");
+    wait(
+        &admin,
+        "the bans screen shows",
+        "return document.querySelector('.bans .empty')?.textContent;",
+        vec![],
+    )
+    .await;
+
     h.open_demo().await;
     h.comment_with("Bulk candidate number 1").await;
     h.comment_with("Bulk candidate number 3").await;

@@ -4,9 +4,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use talkback_protocol::ErrorBody;
+use talkback_protocol::ThreadInfo;
 use talkback_protocol::moderation::{
-    ActionRequest, ActionResults, AuditPage, QueueFilter, QueuePage, Session, SessionInfo, SignIn,
-    SiteSettings,
+    ActionRequest, ActionResults, AuditPage, BanList, LockRequest, QueueFilter, QueuePage, Session,
+    SessionInfo, SignIn, SiteSettings,
 };
 use talkback_protocol::routes as paths;
 
@@ -159,4 +160,32 @@ pub async fn settings() -> Result<SiteSettings, Failure> {
 /// Changes the site settings (admins only).
 pub async fn put_settings(s: &SiteSettings) -> Result<SiteSettings, Failure> {
     send_json(Request::put(paths::ADMIN_SETTINGS), s).await
+}
+
+/// Closes (or opens again) a thread to new comments.
+pub async fn lock(req: &LockRequest) -> Result<ThreadInfo, Failure> {
+    send_json(Request::post(paths::ADMIN_THREAD_LOCK), req).await
+}
+
+/// The bans in force, newest first.
+pub async fn bans() -> Result<BanList, Failure> {
+    answer(Request::get(paths::ADMIN_BANS).send().await).await
+}
+
+/// Lifts a ban.
+pub async fn lift_ban(id: &str) -> Result<(), Failure> {
+    let url = paths::ADMIN_BAN.replace("{id}", id);
+    let res = Request::delete(&url)
+        .send()
+        .await
+        .map_err(|e| Failure::Network(e.to_string()))?;
+    if res.ok() {
+        return Ok(());
+    }
+    let status = res.status();
+    let message = match res.json::<ErrorBody>().await {
+        Ok(body) => body.error.message,
+        Err(_) => format!("The server answered {status}."),
+    };
+    Err(Failure::Refused { status, message })
 }

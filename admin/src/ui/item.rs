@@ -1,8 +1,9 @@
 //! One comment of the queue, in its thread's context, with its actions.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use talkback_protocol::CommentStatus;
-use talkback_protocol::moderation::{ModAction, ModComment, QueueItem};
+use talkback_protocol::moderation::{LockRequest, ModAction, ModComment, QueueItem};
 
 use super::queue::Desk;
 use crate::text;
@@ -134,6 +135,30 @@ pub fn Item(item: QueueItem, index: usize) -> impl IntoView {
         }
         _ => view! { <span>{thread_title}</span> }.into_any(),
     };
+    // Locking acts on the whole thread; the button says which way it goes from here.
+    let locked = RwSignal::new(item.thread.locked);
+    let thread_key = item.thread.key.clone();
+    let toggle_lock = move |_| {
+        let req = LockRequest {
+            thread: thread_key.clone(),
+            locked: !locked.get_untracked(),
+            reason: Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
+        };
+        let shell = desk.shell;
+        spawn_local(async move {
+            match crate::api::lock(&req).await {
+                Ok(t) => {
+                    locked.set(t.locked);
+                    shell.say(if t.locked {
+                        "Thread locked: it takes no new comments."
+                    } else {
+                        "Thread open again."
+                    });
+                }
+                Err(f) => shell.fail(&f),
+            }
+        });
+    };
     let ancestors = item.context.len();
     let context = (ancestors > 0).then(|| {
         let summary = if ancestors == 1 { "In reply to 1 comment".to_owned() } else { format!("In reply to {ancestors} comments") };
@@ -183,6 +208,9 @@ pub fn Item(item: QueueItem, index: usize) -> impl IntoView {
                     on:input=move |ev| reason.set(event_target_value(&ev))/>
                 <div class="buttons">
                     {actions}
+                    <button type="button" class="act lock" on:click=toggle_lock>
+                        {move || if locked.get() { "Unlock thread" } else { "Lock thread" }}
+                    </button>
                     <span class="ban">
                         <label class="sr-only" for=ban_id.clone()>"Ban length"</label>
                         <select id=ban_id on:change=move |ev| ban_secs.set(event_target_value(&ev).parse().unwrap_or(0))>

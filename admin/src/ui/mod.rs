@@ -1,6 +1,7 @@
 //! The page's components: sign-in, then the queue, audit log and settings behind a header.
 
 mod audit;
+mod bans;
 mod item;
 mod queue;
 mod settings;
@@ -28,6 +29,7 @@ enum Phase {
 enum Screen {
     Queue,
     Audit,
+    Bans,
     Settings,
 }
 
@@ -46,12 +48,29 @@ struct Notice {
     error: bool,
 }
 
+/// How long a result stays on screen before the bar clears itself.
+const NOTICE_MS: u64 = 8_000;
+
 impl Shell {
     fn say(&self, text: impl Into<String>) {
-        self.notice.set(Notice {
+        self.show(Notice {
             text: text.into(),
             error: false,
         });
+    }
+
+    /// Shows `n`, then clears it unless another notice replaced it meanwhile.
+    fn show(&self, n: Notice) {
+        let notice = self.notice;
+        notice.set(n.clone());
+        set_timeout(
+            move || {
+                if notice.get_untracked() == n {
+                    notice.set(Notice::default());
+                }
+            },
+            std::time::Duration::from_millis(NOTICE_MS),
+        );
     }
 
     /// Shows a failure; a lost session sends the moderator back to the sign-in form.
@@ -59,7 +78,7 @@ impl Shell {
         if f.signed_out() {
             self.phase.set(Phase::SignedOut);
         }
-        self.notice.set(Notice {
+        self.show(Notice {
             text: f.message(),
             error: true,
         });
@@ -124,6 +143,7 @@ fn Desk(me: SessionInfo) -> impl IntoView {
             <h1 class="brand">"Talkback moderation"</h1>
             <nav class="nav" aria-label="Sections">
                 {tab(Screen::Queue, "Queue")}
+                {tab(Screen::Bans, "Bans")}
                 {tab(Screen::Audit, "Audit log")}
                 {admin.then(|| tab(Screen::Settings, "Settings"))}
             </nav>
@@ -136,6 +156,7 @@ fn Desk(me: SessionInfo) -> impl IntoView {
             {move || match screen.get() {
                 Screen::Queue => view! { <queue::Queue/> }.into_any(),
                 Screen::Audit => view! { <audit::Audit/> }.into_any(),
+                Screen::Bans => view! { <bans::Bans/> }.into_any(),
                 Screen::Settings => view! { <settings::Settings/> }.into_any(),
             }}
         </main>

@@ -24,7 +24,7 @@ pub struct Desk {
     pub outcomes: RwSignal<Vec<(String, String)>>,
     pub busy: RwSignal<bool>,
     /// Kept here because actions also start from window listeners, which have no context.
-    shell: Shell,
+    pub shell: Shell,
 }
 
 impl Desk {
@@ -101,7 +101,7 @@ impl Desk {
                     if refusals.is_empty() {
                         shell.say(msg.trim().to_owned());
                     } else {
-                        shell.notice.set(super::Notice {
+                        shell.show(super::Notice {
                             text: msg.trim().to_owned(),
                             error: true,
                         });
