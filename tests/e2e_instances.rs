@@ -69,8 +69,13 @@ async fn what_one_instance_takes_in_appears_live_on_a_page_of_the_other() {
 
     // And a new top-level comment posted through A waits behind B's page's "new comments" pill.
     as_reader(&a, |api| api.post(Post { thread: THREAD, parent: None, body: "Top-level, via A" })).await;
-    let pill = h.widget(".tb-new-comments").await;
-    assert_eq!(pill.text().await.expect("pill text"), "1 new comment");
+    h.wait_js_eq(
+        "instance B's page offers the comment behind its pill",
+        "return root.querySelector('.tb-new-comments')?.textContent.trim() ?? null;",
+        vec![],
+        json!("1 new comment"),
+    )
+    .await;
     second.close().await.expect("close the second browser");
 }
 
