@@ -152,7 +152,7 @@ fn parse_budget(text: &str) -> Result<Totals> {
 fn render_budget(now: Totals) -> String {
     format!(
         "# Size ratchet of the widget: bytes one page view transfers (embed.js + wasm-bindgen glue +\n\
-         # .wasm + .css, each gzip -9 on its own), the \"widget total\" `cargo xtask build` prints.\n\
+         # .wasm, each gzip -9 on its own; the CSS is inside the glue), the \"widget total\" `cargo xtask build` prints.\n\
          # `cargo xtask test` fails when `gzip` grows more than {SLACK} bytes past the figure below, and\n\
          # asks for a new record when it shrank by more than that.\n\
          # Update it with `cargo xtask size --record` (it builds and writes this file), then commit it:\n\
