@@ -174,6 +174,18 @@ impl From<StoreError> for AppError {
             StoreError::CommentDeleted => AppError::Validation(
                 "This comment was deleted; it can no longer be voted on.".to_owned(),
             ),
+            StoreError::NotPublished(status) => AppError::Validation(
+                match status {
+                    talkback_protocol::CommentStatus::Held => {
+                        "This comment is waiting for a moderator's approval; it can be voted on once it is published."
+                    }
+                    talkback_protocol::CommentStatus::Rejected => {
+                        "A moderator did not publish this comment, so it cannot be voted on."
+                    }
+                    _ => "A moderator has taken this comment down; it can no longer be voted on.",
+                }
+                .to_owned(),
+            ),
             StoreError::NotYours => AppError::Forbidden(
                 "Only the reader who wrote this comment can change it.".to_owned(),
             ),

@@ -41,6 +41,8 @@ pub enum StoreError {
     CommentNotFound,
     /// The comment is deleted and cannot take this action.
     CommentDeleted,
+    /// The comment is held, hidden or rejected (the status it has), so readers cannot vote on it.
+    NotPublished(talkback_protocol::CommentStatus),
     /// A reply names a parent that does not exist.
     ParentNotFound,
     /// A reply names a parent from another thread.
@@ -62,6 +64,7 @@ impl std::fmt::Display for StoreError {
         match self {
             StoreError::CommentNotFound => f.write_str("comment not found"),
             StoreError::CommentDeleted => f.write_str("comment is deleted"),
+            StoreError::NotPublished(status) => write!(f, "comment is {}", status.as_str()),
             StoreError::ParentNotFound => f.write_str("parent comment not found"),
             StoreError::ParentInOtherThread => f.write_str("parent comment is in another thread"),
             StoreError::ParentDeleted => f.write_str("parent comment is deleted"),
@@ -184,6 +187,18 @@ impl EditGrant {
     /// Whether a comment created at `created_at` (microseconds) is still inside the window.
     pub fn open_for(&self, created_at: i64) -> bool {
         self.now < edit_deadline(created_at, self.window_secs)
+    }
+}
+
+/// Refuses votes on a comment whose stored `status` is not `visible`: readers cannot see held,
+/// hidden or rejected comments, so a vote on one would count where nobody can weigh it.
+pub fn not_published(status: &str) -> Result<(), StoreError> {
+    match talkback_protocol::CommentStatus::parse(status) {
+        Some(talkback_protocol::CommentStatus::Visible) => Ok(()),
+        Some(other) => Err(StoreError::NotPublished(other)),
+        None => Err(StoreError::Database(format!(
+            "unknown comment status {status:?}"
+        ))),
     }
 }
 

@@ -678,13 +678,15 @@ impl Store for SqliteStore {
         let wake = self.wake.clone();
         self.with(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let deleted: Option<bool> = tx
-                .query_row("SELECT deleted FROM comments WHERE id = ?1", [&comment_id], |r| r.get(0))
+            let found: Option<(bool, String)> = tx
+                .query_row("SELECT deleted, status FROM comments WHERE id = ?1", [&comment_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?;
-            match deleted {
+            match found {
                 None => return Err(StoreError::CommentNotFound),
-                Some(true) => return Err(StoreError::CommentDeleted),
-                Some(false) => {}
+                Some((true, _)) => return Err(StoreError::CommentDeleted),
+                Some((false, status)) => super::not_published(&status)?,
             }
             let old: i64 = tx
                 .query_row(

@@ -716,3 +716,72 @@ async fn admin_create_reads_the_password_from_stdin() {
     let short = run("tiny", "short", &["--role", "moderator"]);
     assert!(String::from_utf8_lossy(&short.stderr).contains("too short"));
 }
+
+/// Sends a vote and returns the answer, whatever its status.
+async fn vote_raw(s: &TestServer, token: &str, id: &str, value: i8) -> Response {
+    s.send(
+        Method::PUT,
+        &format!("/api/v1/comments/{id}/vote"),
+        Some(token),
+        Some(json!({"value": value})),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn votes_on_held_hidden_rejected_or_deleted_comments_are_refused() {
+    let s = TestServer::start_with(|c| {
+        c.moderation = Some(talkback_protocol::moderation::ModerationMode::Pre)
+    })
+    .await;
+    let ed = admin(&s).await;
+    let author = s.reader().await;
+    let voter = s.reader().await;
+    let id = |n: &'static str| {
+        let (s, author) = (&s, &author);
+        async move {
+            s.post(author, KEY, None, n).await["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        }
+    };
+    let (held, hidden, rejected, deleted) = (
+        id("still held").await,
+        id("to be hidden").await,
+        id("to be rejected").await,
+        id("to be deleted").await,
+    );
+    act(&s, &ed, "approve", &[&hidden, &deleted], "ok").await;
+    act(&s, &ed, "hide", &[&hidden], "rude").await;
+    act(&s, &ed, "reject", &[&rejected], "spam").await;
+    act(&s, &ed, "delete", &[&deleted], "personal data").await;
+
+    let refused = [
+        (&held, "waiting for a moderator's approval"),
+        (&hidden, "taken this comment down"),
+        (&rejected, "did not publish this comment"),
+        (&deleted, "was deleted"),
+    ];
+    for (id, why) in refused {
+        for value in [1, -1] {
+            let msg = expect_error(
+                vote_raw(&s, &voter, id, value).await,
+                422,
+                ErrorCode::ValidationFailed,
+            )
+            .await;
+            assert!(msg.contains(why), "{id}: {msg}");
+        }
+    }
+
+    // Restored, the comment takes votes again, and the refusals left no trace in its tally.
+    act(&s, &ed, "restore", &[&hidden], "on reflection fine").await;
+    let res = vote_raw(&s, &voter, &hidden, 1).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let tally: Value = res.json().await.expect("tally");
+    assert_eq!(
+        (tally["upvotes"].as_i64(), tally["downvotes"].as_i64()),
+        (Some(1), Some(0))
+    );
+}

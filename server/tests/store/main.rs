@@ -60,4 +60,5 @@ on_both_stores!(
     locks_bans_and_reports,
     queue_filters_and_pages_newest_first,
     moderators_sessions_and_sign_in_failures,
+    votes_count_only_on_published_comments,
 );

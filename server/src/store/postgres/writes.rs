@@ -369,7 +369,7 @@ pub(super) async fn set_vote(
         .query_opt(
             &stmt(
                 &tx,
-                "SELECT deleted, thread_id FROM comments WHERE id = $1 FOR UPDATE",
+                "SELECT deleted, thread_id, status FROM comments WHERE id = $1 FOR UPDATE",
             )
             .await?,
             &[&comment_id],
@@ -382,6 +382,7 @@ pub(super) async fn set_vote(
     if col::<bool>(&r, 0)? {
         return Err(StoreError::CommentDeleted);
     }
+    crate::store::not_published(&col::<String>(&r, 2)?)?;
     let thread: ThreadId = col(&r, 1)?;
     let old: i64 = match tx
         .query_opt(

@@ -1,8 +1,8 @@
 //! Moderation: status changes with their audit entries and events, pins and visibility in the
 //! skeleton, locks, bans, reports, the queue, sessions and failed sign-ins.
 
-use talkback_protocol::CommentStatus;
 use talkback_protocol::moderation::{ModAction, ModerationMode, QueueFilter, ReportReason, Role};
+use talkback_protocol::{CommentStatus, Vote};
 use talkback_server::clock::now_micros;
 use talkback_server::store::moderation::{Actor, BanTarget, QueueSelect};
 use talkback_server::store::{EventKind, StoreError};
@@ -430,4 +430,50 @@ pub async fn moderators_sessions_and_sign_in_failures(store: S) {
     let log = store.audit_log(None, 5).await.expect("log");
     assert_eq!(log[0].action, ModAction::Settings);
     assert_eq!(log[0].detail.as_deref(), Some("pre"));
+}
+
+pub async fn votes_count_only_on_published_comments(store: S) {
+    let (ann, bob) = (reader(&store).await, reader(&store).await);
+    for (id, status) in [
+        ("held", CommentStatus::Held),
+        ("hidden", CommentStatus::Hidden),
+        ("rejected", CommentStatus::Rejected),
+        ("shown", CommentStatus::Visible),
+    ] {
+        let mut c = comment(id, "v", ann, None);
+        c.status = status;
+        post(&store, c).await;
+    }
+    for (id, status) in [
+        ("held", CommentStatus::Held),
+        ("hidden", CommentStatus::Hidden),
+        ("rejected", CommentStatus::Rejected),
+    ] {
+        let err = store.set_vote(id.into(), bob, Vote::Up).await;
+        assert!(
+            matches!(err, Err(StoreError::NotPublished(s)) if s == status),
+            "{id}: {err:?}"
+        );
+    }
+    let tallies = store
+        .set_vote("shown".into(), bob, Vote::Up)
+        .await
+        .expect("vote");
+    assert_eq!((tallies.upvotes, tallies.downvotes), (1, 0));
+    store
+        .moderate("shown".into(), ModAction::Hide, editor("rude"), None)
+        .await
+        .expect("hide");
+    let err = store.set_vote("shown".into(), bob, Vote::Down).await;
+    assert!(
+        matches!(err, Err(StoreError::NotPublished(CommentStatus::Hidden))),
+        "{err:?}"
+    );
+    let events = kinds(&store, "v").await;
+    assert!(
+        !events
+            .iter()
+            .any(|(k, id)| *k == EventKind::Voted && id != "shown"),
+        "refused votes record no event: {events:?}"
+    );
 }
