@@ -10,6 +10,8 @@ use talkback_server::{Config, Running, start};
 
 use crate::fixture::pg_database;
 
+mod moderation;
+
 async fn serve(db: &str, seed: bool) -> Running {
     let mut config = Config::new(db);
     config.listen = "127.0.0.1:0".into();
