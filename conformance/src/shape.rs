@@ -34,7 +34,7 @@ pub const COMMENT: &[&str] = &[
     "pinned",
 ];
 /// Fields of a `ThreadPage`.
-pub const THREAD_PAGE: &[&str] = &["thread", "comments", "next_cursor"];
+pub const THREAD_PAGE: &[&str] = &["thread", "comments", "next_cursor", "last_event_id"];
 /// Fields of a `RepliesPage`.
 pub const REPLIES_PAGE: &[&str] = &["comments", "next_cursor"];
 /// Fields of a `ContextPage`.
@@ -198,6 +198,7 @@ mod tests {
             thread: info.clone(),
             comments: vec![],
             next_cursor: None,
+            last_event_id: None,
         };
         assert_eq!(keys(&page), sorted(THREAD_PAGE));
         let replies = RepliesPage {
@@ -241,7 +242,8 @@ mod tests {
         let page = serde_json::json!({
             "thread": {"key": "k", "title": null, "url": null, "comment_count": 1, "locked": false},
             "comments": [c],
-            "next_cursor": null
+            "next_cursor": null,
+            "last_event_id": null
         });
         let err = ThreadPage::shape(&page).expect_err("nested missing field must fail");
         assert!(err.contains("`replies_cursor`"), "{err}");

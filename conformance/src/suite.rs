@@ -121,6 +121,7 @@ pub const ALL: &[Check] = checks! {
     "live.resume-after" => live::resume_after,
     "live.resume-last-event-id" => live::resume_last_event_id,
     "live.own-thread-only" => live::own_thread_only,
+    "live.page-names-its-last-event" => live::page_position,
     "live.bad-key-422" => live::bad_key,
 };
 

@@ -143,7 +143,7 @@ async fn a_plain_text_404_is_caught() {
 async fn a_backend_without_live_updates_is_skipped_not_failed() {
     let out = run_broken(Fault::NoLiveUpdates, &["live."]).await;
     let live: Vec<&Outcome> = out.iter().filter(|o| o.name.starts_with("live.")).collect();
-    assert_eq!(live.len(), 5, "every live check ran");
+    assert_eq!(live.len(), 6, "every live check ran");
     for o in live {
         assert!(
             matches!(&o.status, Status::Skip(why) if why.contains("does not offer live updates")),

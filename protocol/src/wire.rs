@@ -167,6 +167,11 @@ pub struct ThreadPage {
     pub comments: Vec<Comment>,
     /// Present when more top-level comments exist.
     pub next_cursor: Option<Cursor>,
+    /// The id of the thread's newest live event when the page was read (0 before the first):
+    /// an event stream opened after it misses no change the page does not show; null from
+    /// servers without live updates send `null`.
+    #[serde(default)]
+    pub last_event_id: Option<u64>,
 }
 
 /// Response of `GET /api/v1/comments/{id}/replies`.

@@ -268,6 +268,7 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
                 thread: thread.clone(),
                 comments: vec![comment(true), comment(false)],
                 next_cursor: next_cursor(all_some),
+                last_event_id: all_some.then_some(41),
             }),
         ),
         (

@@ -44,6 +44,7 @@ pub async fn thread_page(
             },
             comments: Vec::new(),
             next_cursor: None,
+            last_event_id: Some(0),
         });
     };
     let forest = Forest::for_viewer(
@@ -53,7 +54,11 @@ pub async fn thread_page(
     );
     let page = forest.top_level(req.after.as_ref(), req.limit, req.replies);
     let next_cursor = page.next.as_ref().map(Position::to_cursor);
+    // Read with the thread row, before the comments: the page shows at least every change up
+    // to this event, so a stream opened after it misses nothing.
+    let last_event_id = Some(u64::try_from(thread.last_event).unwrap_or(0));
     Ok(ThreadPage {
+        last_event_id,
         thread: info(thread),
         comments: fill(state, page.slots, viewer).await?,
         next_cursor,

@@ -216,6 +216,7 @@ pub fn thread_page(
         },
         comments,
         next_cursor,
+        last_event_id: None,
     })
 }
 

@@ -278,6 +278,7 @@ pub fn thread_page(
         },
         comments,
         next_cursor,
+        last_event_id: None,
     })
 }
 

@@ -43,6 +43,14 @@ impl Inbox {
         self.last_id
     }
 
+    /// A page of the thread was read after event `id`: it already shows that event and every
+    /// one before it, so the stream starts (or goes on) after it.
+    pub fn seen_up_to(&mut self, id: u64) {
+        if self.last_id.is_none_or(|last| last < id) {
+            self.last_id = Some(id);
+        }
+    }
+
     /// New top-level comments waiting to be shown (the number on the button).
     pub fn waiting(&self) -> usize {
         self.waiting.iter().filter(|c| c.parent_id.is_none()).count()
@@ -245,6 +253,19 @@ mod tests {
         assert_eq!(inbox.waiting(), 0);
         assert_eq!(inbox.apply(&mut tree, 6, posted(comment("n", None))), Applied::Waiting);
         assert_eq!(inbox.apply(&mut tree, 7, posted(comment("n", None))), Applied::Duplicate);
+    }
+
+    #[test]
+    fn the_stream_starts_after_what_the_page_shows_and_never_goes_back() {
+        let (mut tree, mut inbox) = (page(), Inbox::default());
+        inbox.seen_up_to(8);
+        assert_eq!(inbox.last_id(), Some(8), "the first stream opens after the page");
+        assert_eq!(inbox.apply(&mut tree, 8, voted("a", 9, 0)), Applied::Duplicate);
+        assert_eq!(tree.get(&id("a")).map(|c| c.upvotes), Some(0), "the page's tally stands");
+        assert_eq!(inbox.apply(&mut tree, 9, voted("a", 9, 0)), Applied::Changed(id("a")));
+        // A page read again from an older snapshot must not make the stream replay events.
+        inbox.seen_up_to(3);
+        assert_eq!(inbox.last_id(), Some(9));
     }
 
     #[test]

@@ -74,13 +74,20 @@ pub fn App(
                 Ok(()) => {
                     status.try_set(Status::Ready);
                     // The view follows the status asynchronously: tell the page once the
-                    // thread is in the DOM. The live stream opens only after that frame is
-                    // painted, so it never competes with the first paint (one API request
-                    // before it).
+                    // thread is in the DOM. The live stream opens only once the browser is
+                    // idle after that, so it never competes with the first paint (one API
+                    // request before it).
+                    // Frame callbacks run outside the widget's owner; the idle wait must end
+                    // with the widget.
+                    let owner = Owner::current();
                     request_animation_frame(move || {
                         let count = state.count.try_get_untracked().unwrap_or_default();
                         state.emit(|h, key| h.ready(key, count));
-                        live::timeout(move || follow.start(), Duration::ZERO);
+                        let start = move || live::when_idle(move || follow.start());
+                        match owner {
+                            Some(owner) => owner.with(start),
+                            None => start(),
+                        }
                     });
                     follow_hash(state);
                 }

@@ -27,8 +27,14 @@ pub async fn first_page(state: ThreadState) -> Result<(), BackendError> {
 
 fn apply(state: ThreadState, page: ThreadPage) {
     let tree = Tree::from_comments(page.comments);
-    // Live comments the page now shows no longer wait behind the button.
-    state.inbox.update(|i| i.forget_known(&tree));
+    // Live comments the page now shows no longer wait behind the button, and the stream need
+    // not bring what the page already shows.
+    state.inbox.update(|i| {
+        i.forget_known(&tree);
+        if let Some(id) = page.last_event_id {
+            i.seen_up_to(id);
+        }
+    });
     state.tree.set(tree);
     state.count.set(page.thread.comment_count);
     state.locked.set(page.thread.locked);

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 thread_local! {
     static LIVE: Cell<u32> = const { Cell::new(0) };
@@ -46,6 +47,46 @@ pub fn window_listener(event: &'static str, f: impl Fn(web_sys::Event) + 'static
         handle.remove();
         add(-1);
     });
+}
+
+/// Runs `f` once the browser is idle (no frame or task waiting), unless the current owner is
+/// cleaned up first. Browsers without `requestIdleCallback` get a short timer instead.
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    let fired = Arc::new(AtomicBool::new(false));
+    let done = fired.clone();
+    let mut f = Some(f);
+    let run = move || {
+        if !done.swap(true, Ordering::Relaxed) {
+            add(-1);
+            if let Some(f) = f.take() {
+                f();
+            }
+        }
+    };
+    let window = window();
+    let has_idle = js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
+    if !has_idle {
+        return timeout(run, IDLE_FALLBACK);
+    }
+    // Called at most once; a callback cancelled with its owner stays allocated (one per mount).
+    let callback = wasm_bindgen::closure::Closure::once_into_js(run);
+    let Ok(handle) = window.request_idle_callback(callback.unchecked_ref()) else {
+        return;
+    };
+    add(1);
+    on_cleanup(move || {
+        if !fired.swap(true, Ordering::Relaxed) {
+            window_cancel_idle(handle);
+            add(-1);
+        }
+    });
+}
+
+/// How long browsers without idle callbacks wait instead.
+const IDLE_FALLBACK: Duration = Duration::from_millis(200);
+
+fn window_cancel_idle(handle: u32) {
+    window().cancel_idle_callback(handle);
 }
 
 /// Runs `f` once after `after`, unless the current owner is cleaned up first.

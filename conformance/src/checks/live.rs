@@ -177,6 +177,34 @@ pub async fn resume_last_event_id(ctx: &Ctx) -> CheckResult {
     resume(ctx, "live-last-id", Start::LastEventId("1")).await
 }
 
+/// A thread page names the newest event it includes (3 after three posts), so a stream opened
+/// after it brings the next change and nothing the page already showed.
+pub async fn page_position(ctx: &Ctx) -> CheckResult {
+    let (t, key, _) = three(ctx, "live-page").await?;
+    let page = ctx.api.thread(&key, &[], None).await?;
+    let Some(after) = page.last_event_id else {
+        // Without live updates the field is null; a backend with them must fill it in.
+        return match open(ctx, &key, Start::Now).await? {
+            Ok(_) => Err(Failure(
+                "the backend streams events but its thread page has `last_event_id: null`; \
+                 it must be the id of the newest event the page includes"
+                    .to_owned(),
+            )),
+            Err(skip) => Ok(skip),
+        };
+    };
+    ensure_eq("thread page: last_event_id after three posts", after, 3)?;
+    let mut s = match open(ctx, &key, Start::After(after)).await? {
+        Ok(s) => s,
+        Err(skip) => return Ok(skip),
+    };
+    let late = ctx.api.post_body(&t, &key, "After the page").await?;
+    let ev = s.next("posting after the page was read").await?;
+    expect(&ev, 4, "posted", &late.id)
+        .map_err(|f| Failure(format!("opened after the page's last_event_id: {}", f.0)))?;
+    Ok(Verdict::Pass)
+}
+
 /// A stream carries its own thread's events only.
 pub async fn own_thread_only(ctx: &Ctx) -> CheckResult {
     let t = ctx.api.reader().await?;

@@ -98,6 +98,8 @@ pub struct ThreadRow {
     pub comment_count: u64,
     /// A moderator closed it to new comments.
     pub locked: bool,
+    /// The id of its newest live event (0 before the first).
+    pub last_event: i64,
 }
 
 /// A comment's stored content, as seen by one reader.

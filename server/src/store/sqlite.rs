@@ -327,13 +327,14 @@ pub(super) fn thread_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ThreadRow> {
         url: r.get(3)?,
         comment_count: to_u64(r.get(4)?),
         locked: r.get(5)?,
+        last_event: r.get(6)?,
     })
 }
 
 /// Selects a thread with its visible comment count; append the `WHERE`.
 pub(super) const THREAD_SELECT: &str = "SELECT t.id, t.key, t.title, t.url,
         (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND deleted = 0 AND status = 'visible'),
-        t.locked
+        t.locked, t.last_event
  FROM threads t";
 
 /// Loads a comment (with the given reader's vote) inside a transaction or connection.
@@ -996,6 +997,7 @@ mod tests {
                 title: None,
                 url: None,
                 created_at: 1,
+                locked: false,
             }],
             comments: vec![ImportedComment {
                 thread: 0,
@@ -1012,6 +1014,8 @@ mod tests {
                 upvotes: 0,
                 downvotes: 0,
                 email: None,
+                status: talkback_protocol::CommentStatus::Visible,
+                pinned: false,
             }],
         };
         let first = store.import_batch(batch("a1")).await.expect("first");

@@ -246,6 +246,31 @@ async fn a_new_stream_starts_after_the_latest_event() {
 }
 
 #[tokio::test]
+async fn a_stream_opened_after_the_pages_event_brings_every_change_the_page_missed() {
+    let s = TestServer::start().await;
+    let unknown = s.thread(&q("live-page"), None).await;
+    assert_eq!(unknown.last_event_id, Some(0), "a thread without comments has no event yet");
+    let token = s.reader().await;
+    let first = s.post_id(&token, "live-page", None, "shown by the page").await;
+    vote(&s, &s.reader().await, &first, 1).await;
+    let page = s.thread(&q("live-page"), None).await;
+    assert_eq!(page.last_event_id, Some(2), "a post and a vote");
+    assert_eq!(page.comments.len(), 1);
+    // Made after the page was read, before the widget opened its stream.
+    let missed = s.post_id(&token, "live-page", None, "posted in between").await;
+    let after = page.last_event_id.unwrap_or_default();
+    let mut stream = Stream::open(&s, &format!("{}&after={after}", q("live-page")), None).await;
+    let ev = stream.next().await;
+    let LiveEvent::Posted(p) = ev.event else {
+        panic!("expected the missed comment, got {ev:?}")
+    };
+    assert_eq!((ev.id, p.comment.id.as_str()), (3, missed.as_str()));
+    stream.assert_quiet().await;
+    drop(stream);
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn resuming_delivers_exactly_what_was_missed_in_order() {
     let s = TestServer::start().await;
     let token = s.reader().await;

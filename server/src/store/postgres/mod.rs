@@ -53,7 +53,7 @@ const COMMENT_COLUMNS: &str = "c.id, c.parent_id, c.reader_id, c.author, c.body_
 /// Selects a thread with its visible comment count; append the `WHERE`.
 const THREAD_SELECT: &str = "SELECT t.id, t.key, t.title, t.url,
         (SELECT COUNT(*) FROM comments WHERE thread_id = t.id AND NOT deleted AND status = 'visible'),
-        t.locked
+        t.locked, t.last_event
  FROM threads t";
 
 /// A [`Store`] on a PostgreSQL database, through a connection pool.
@@ -267,6 +267,7 @@ fn thread_row(r: &tokio_postgres::Row) -> Result<ThreadRow, StoreError> {
         url: r.try_get(3).map_err(get)?,
         comment_count: to_u64(r.try_get(4).map_err(get)?),
         locked: r.try_get(5).map_err(get)?,
+        last_event: r.try_get(6).map_err(get)?,
     })
 }
 
