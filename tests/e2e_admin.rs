@@ -344,6 +344,108 @@ async fn a_wrong_password_is_refused_with_a_message() {
     );
 }
 
+/// Replaces the value of the input `css` with `text`, as a person selecting it and typing would.
+async fn fill(c: &Client, css: &str, text: &str) {
+    let field = find(c, css).await;
+    c.execute(
+        "const i = document.querySelector(arguments[0]); i.value = '';
+         i.dispatchEvent(new Event('input', {bubbles: true})); return null;",
+        vec![json!(css)],
+    )
+    .await
+    .expect("empties the field");
+    field.send_keys(text).await.unwrap_or_else(|e| panic!("types into {css}: {e}"));
+}
+
+async fn click(c: &Client, css: &str) {
+    find(c, css).await.click().await.unwrap_or_else(|e| panic!("clicks {css}: {e}"));
+}
+
+/// Opens the Bans screen of a signed-in /admin page.
+async fn open_bans(c: &Client) {
+    click(c, "nav.nav button:nth-of-type(2)").await;
+    find(c, "form.range-form").await;
+}
+
+/// Types `body` into the reader's top-level form and clicks Post.
+async fn reader_posts(h: &Harness, body: &str) {
+    h.top_form("textarea[name=body]").await.send_keys(body).await.expect("types the comment");
+    h.top_form("button[type=submit]").await.click().await.expect("clicks Post comment");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_address_range_banned_by_hand_cannot_post_until_lifted() {
+    let h = Harness::start_with(&["--demo-moderator"]).await;
+    let admin = h.second_browser().await;
+    sign_in(&admin, &h.base, "editor", "talkback-demo").await;
+    open_bans(&admin).await;
+
+    // A prefix longer than the address is explained next to the field, and nothing is sent.
+    fill(&admin, "#ban-range", "10.0.0.0/33").await;
+    click(&admin, "form.range-form button[type=submit]").await;
+    let said = wait(
+        &admin,
+        "the form explains the bad range",
+        "const e = document.getElementById('ban-range-error').textContent;
+         return e && document.getElementById('ban-range').getAttribute('aria-invalid') === 'true' ? e : null;",
+        vec![],
+    )
+    .await;
+    assert!(said.as_str().unwrap_or_default().starts_with("10.0.0.0/33 is not a range"), "{said}");
+
+    // The test's browsers reach the server from 127.0.0.1.
+    fill(&admin, "#ban-range", "127.0.0.0/8").await;
+    admin
+        .execute(
+            "const s = document.getElementById('ban-length'); s.value = '0';
+             s.dispatchEvent(new Event('change', {bubbles: true})); return null;",
+            vec![],
+        )
+        .await
+        .expect("chooses 1 hour");
+    fill(&admin, "#ban-reason", "flood from the test network").await;
+    click(&admin, "form.range-form button[type=submit]").await;
+    let row = wait(
+        &admin,
+        "the new ban is listed",
+        "const r = document.querySelector('li.ban-row[data-range=\"127.0.0.0/8\"]'); return r ? r.textContent : null;",
+        vec![],
+    )
+    .await;
+    let row = row.as_str().unwrap_or_default();
+    assert!(row.contains("Addresses 127.0.0.0/8") && row.contains("flood from the test network"), "{row}");
+    assert!(row.contains("until"), "a 1-hour ban says until when: {row}");
+    let error = admin.execute("return document.getElementById('ban-range-error').textContent;", vec![]).await;
+    assert_eq!(error.ok(), Some(json!("")), "the earlier complaint is gone");
+
+    h.open_demo().await;
+    let body = "Posted from a banned network.";
+    reader_posts(&h, body).await;
+    let refusal = h
+        .wait_js(
+            "the reader's form says they are banned",
+            "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+             return form?.querySelector('.tb-form-error')?.textContent || null;",
+            vec![],
+        )
+        .await;
+    assert!(refusal.as_str().unwrap_or_default().contains("stopped you from posting"), "{refusal}");
+
+    click(&admin, "li.ban-row[data-range=\"127.0.0.0/8\"] button").await;
+    wait(
+        &admin,
+        "the ban is lifted and leaves the list",
+        "return !document.querySelector('li.ban-row[data-range=\"127.0.0.0/8\"]')
+             && document.querySelector('.live')?.textContent.includes('Ban lifted');",
+        vec![],
+    )
+    .await;
+    // The draft was kept; posting it again now works.
+    h.top_form("button[type=submit]").await.click().await.expect("clicks Post comment again");
+    h.comment_with(body).await;
+    let _ = admin.close().await;
+}
+
 /// (file name, viewport width, viewport height)
 const SHOTS: &[(&str, u32, u32)] = &[("admin-desktop.png", 1200, 1100), ("admin-mobile.png", 360, 1100)];
 
@@ -402,5 +504,20 @@ async fn screenshots_of_the_queue() {
             .ok();
         let png = h.client.screenshot().await.expect("take a screenshot");
         std::fs::write(dir.join(name), png).expect("write the screenshot");
+    }
+    // The Bans screen with a range ban in force and a mistake being explained.
+    open_bans(&h.client).await;
+    fill(&h.client, "#ban-range", "198.51.100.0/24").await;
+    fill(&h.client, "#ban-reason", "vote flood").await;
+    click(&h.client, "form.range-form button[type=submit]").await;
+    find(&h.client, "li.ban-row").await;
+    fill(&h.client, "#ban-range", "10.0.0.0/33").await;
+    click(&h.client, "form.range-form button[type=submit]").await;
+    for &(name, width, height) in SHOTS {
+        h.client.set_window_size(width, height).await.expect("resize the window");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        h.client.execute("window.scrollTo(0, 0); return null;", vec![]).await.ok();
+        let png = h.client.screenshot().await.expect("take a screenshot");
+        std::fs::write(dir.join(name.replace("admin-", "admin-bans-")), png).expect("write the screenshot");
     }
 }

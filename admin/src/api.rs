@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use talkback_protocol::ErrorBody;
 use talkback_protocol::ThreadInfo;
 use talkback_protocol::moderation::{
-    ActionRequest, ActionResults, AuditPage, BanList, LockRequest, QueueFilter, QueuePage, Session,
-    SessionInfo, SignIn, SiteSettings,
+    ActionRequest, ActionResults, AuditPage, Ban, BanList, LockRequest, NewBan, QueueFilter,
+    QueuePage, Session, SessionInfo, SignIn, SiteSettings,
 };
 use talkback_protocol::routes as paths;
 
@@ -170,6 +170,11 @@ pub async fn lock(req: &LockRequest) -> Result<ThreadInfo, Failure> {
 /// The bans in force, newest first.
 pub async fn bans() -> Result<BanList, Failure> {
     answer(Request::get(paths::ADMIN_BANS).send().await).await
+}
+
+/// Bans a reader (by comment) or an address range; answers the ban as stored.
+pub async fn ban(req: &NewBan) -> Result<Ban, Failure> {
+    send_json(Request::post(paths::ADMIN_BANS), req).await
 }
 
 /// Lifts a ban.

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod keys;
+pub mod range;
 pub mod text;
 
 #[cfg(target_arch = "wasm32")]
