@@ -10,6 +10,7 @@ use super::transfer::{
 };
 use super::{StoreError, ThreadId};
 use crate::clock::now_micros;
+use crate::tree::status_of;
 
 /// Writes one batch in a single transaction.
 pub(super) fn import_batch(
@@ -27,6 +28,9 @@ pub(super) fn import_batch(
             params![t.key, t.title, t.url, t.created_at],
             |r| r.get(0),
         )?;
+        if t.locked {
+            tx.execute("UPDATE threads SET locked = 1 WHERE id = ?1", [id])?;
+        }
         thread_ids.push(id);
     }
     let mut readers: HashMap<String, i64> = HashMap::new();
@@ -47,8 +51,8 @@ pub(super) fn import_batch(
         let mut insert = tx.prepare_cached(
             "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html,
                                    created_at, edited_at, deleted, upvotes, downvotes, email,
-                                   source, pending_parent)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                                   source, pending_parent, status, pinned)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
              ON CONFLICT DO NOTHING",
         )?;
         for c in batch.comments {
@@ -99,6 +103,8 @@ pub(super) fn import_batch(
                 c.email,
                 c.source,
                 pending,
+                c.status.as_str(),
+                c.pinned,
             ])?;
             if changed > 0 {
                 outcome.written += 1;
@@ -179,7 +185,8 @@ pub(super) fn export_threads(
     limit: usize,
 ) -> Result<Vec<ExportedThread>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, key, title, url, created_at FROM threads WHERE id > ?1 ORDER BY id LIMIT ?2",
+        "SELECT id, key, title, url, created_at, locked FROM threads WHERE id > ?1
+         ORDER BY id LIMIT ?2",
     )?;
     let rows = stmt.query_map(
         params![after, i64::try_from(limit).unwrap_or(i64::MAX)],
@@ -190,6 +197,7 @@ pub(super) fn export_threads(
                 title: r.get(2)?,
                 url: r.get(3)?,
                 created_at: r.get(4)?,
+                locked: r.get(5)?,
             })
         },
     )?;
@@ -203,7 +211,7 @@ pub(super) fn export_comments(
 ) -> Result<Vec<ExportedComment>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.parent_id, r.token_hash, c.author, c.body_md, c.created_at, c.edited_at,
-                c.deleted, c.upvotes, c.downvotes, c.email, c.source
+                c.deleted, c.upvotes, c.downvotes, c.email, c.source, c.status, c.pinned
          FROM comments c JOIN readers r ON r.id = c.reader_id
          WHERE c.thread_id = ?1 ORDER BY c.created_at, c.id",
     )?;
@@ -221,6 +229,8 @@ pub(super) fn export_comments(
             downvotes: u64::try_from(r.get::<_, i64>(9)?).unwrap_or(0),
             email: r.get(10)?,
             source: r.get(11)?,
+            status: status_of(&r.get::<_, String>(12)?),
+            pinned: r.get(13)?,
         })
     })?;
     let all = rows.collect::<Result<Vec<_>, _>>()?;

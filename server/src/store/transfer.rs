@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use talkback_protocol::CommentStatus;
+
 use super::ThreadId;
 
 /// A thread that imported comments belong to.
@@ -19,6 +21,8 @@ pub struct ImportedThread {
     pub url: Option<String>,
     /// When the thread was created (microseconds), used only when it is new.
     pub created_at: i64,
+    /// Closed to new comments; an existing thread is locked too, never unlocked.
+    pub locked: bool,
 }
 
 /// A comment from an export, rendered and sanitized, ready to be written.
@@ -52,6 +56,10 @@ pub struct ImportedComment {
     pub downvotes: u64,
     /// Email for reply notifications (only our own exports carry one).
     pub email: Option<String>,
+    /// Moderation status: held and rejected comments keep their text for moderators.
+    pub status: CommentStatus,
+    /// Pinned to the top of its thread.
+    pub pinned: bool,
 }
 
 /// Comments written in one transaction, with the threads they name.
@@ -107,6 +115,8 @@ pub struct ExportedThread {
     pub url: Option<String>,
     /// Microseconds since the Unix epoch.
     pub created_at: i64,
+    /// Closed to new comments.
+    pub locked: bool,
 }
 
 /// A comment as exported: everything needed to restore it exactly.
@@ -136,6 +146,10 @@ pub struct ExportedComment {
     pub email: Option<String>,
     /// Where an imported comment came from.
     pub source: Option<String>,
+    /// Moderation status.
+    pub status: CommentStatus,
+    /// Pinned to the top of its thread.
+    pub pinned: bool,
 }
 
 /// Orders comments (given oldest first) so that each parent precedes its replies; a comment
@@ -197,6 +211,8 @@ mod tests {
             downvotes: 0,
             email: None,
             source: None,
+            status: CommentStatus::Visible,
+            pinned: false,
         }
     }
 

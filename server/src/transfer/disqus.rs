@@ -4,6 +4,8 @@
 use std::io::BufRead;
 use std::path::Path;
 
+use talkback_protocol::CommentStatus;
+
 use super::entry::{
     Body, CommentEntry, Entry, Identity, Location, SkipReason, Skipped, ThreadEntry, Visibility,
 };
@@ -58,6 +60,8 @@ impl<R: BufRead> DisqusSource<R> {
             title: rec.get("title").map(str::to_owned),
             url: None,
             created_at: rec.get("createdAt").and_then(parse_timestamp),
+            // A thread closed on Disqus stays closed to new comments.
+            locked: rec.flag("isClosed"),
         })
     }
 
@@ -81,10 +85,12 @@ impl<R: BufRead> DisqusSource<R> {
                 ),
             );
         };
-        let visibility = if rec.flag("isSpam") {
-            Visibility::Spam
-        } else if rec.flag("isDeleted") {
+        // A post deleted by a moderator stays deleted even when it was also flagged as spam:
+        // its text is not brought back.
+        let visibility = if rec.flag("isDeleted") {
             Visibility::Deleted
+        } else if rec.flag("isSpam") {
+            Visibility::Spam
         } else {
             Visibility::Visible
         };
@@ -111,6 +117,8 @@ impl<R: BufRead> DisqusSource<R> {
             created_at: created.saturating_add(tie),
             edited_at: None,
             visibility,
+            status: CommentStatus::Visible,
+            pinned: false,
             upvotes: 0,
             downvotes: 0,
             email: None,

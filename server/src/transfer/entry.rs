@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use talkback_protocol::CommentStatus;
+use talkback_protocol::moderation::ModerationMode;
+
 /// Where in the input an entry was found, for reports a person can follow to the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
@@ -33,6 +36,8 @@ pub enum Entry {
     Thread(ThreadEntry),
     /// A comment.
     Comment(CommentEntry),
+    /// The site's moderation mode (our own export).
+    Moderation(ModerationMode),
     /// An entry that cannot be imported, with the reason.
     Skipped(Skipped),
 }
@@ -50,6 +55,8 @@ pub struct ThreadEntry {
     pub url: Option<String>,
     /// Creation time when the source records one (microseconds).
     pub created_at: Option<i64>,
+    /// Closed to new comments (our own export).
+    pub locked: bool,
 }
 
 /// How a comment's body is written in the source.
@@ -122,6 +129,11 @@ pub struct CommentEntry {
     pub edited_at: Option<i64>,
     /// Shown or not, and why.
     pub visibility: Visibility,
+    /// Moderation status from our own export; other formats say `Visible` and express their
+    /// pending and spam states through `visibility`.
+    pub status: CommentStatus,
+    /// Pinned to the top (our own export).
+    pub pinned: bool,
     /// Up-vote tally.
     pub upvotes: u64,
     /// Down-vote tally.

@@ -39,6 +39,12 @@ pub async fn run_export(
             generator: format!("talkback-server {}", env!("CARGO_PKG_VERSION")),
         },
     )?;
+    write_line(
+        &mut out,
+        &Line::Settings {
+            moderation: store.moderation_mode().await?,
+        },
+    )?;
     let mut after = 0;
     loop {
         let threads = store.export_threads(after, THREAD_PAGE).await?;
@@ -55,6 +61,7 @@ pub async fn run_export(
                     title: t.title,
                     url: t.url,
                     created_at: format_exact(t.created_at),
+                    locked: t.locked,
                 },
             )?;
             summary.threads += 1;
@@ -105,6 +112,8 @@ fn comment_line(thread: &str, c: ExportedComment) -> CommentLine {
         downvotes: c.downvotes,
         email: c.email,
         source: c.source,
+        status: c.status,
+        pinned: c.pinned,
     }
 }
 

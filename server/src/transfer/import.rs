@@ -5,7 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use talkback_protocol::CommentStatus;
 use talkback_protocol::limits::NAME_MAX_CHARS;
+use talkback_protocol::moderation::ModerationMode;
 
 use super::disqus::DisqusSource;
 use super::entry::{
@@ -86,6 +88,14 @@ pub async fn run_import(
             Entry::Thread(t) => run.thread(t),
             Entry::Comment(c) => run.comment(c),
             Entry::Skipped(s) => run.skip(s),
+            // Pre-moderation is never turned off by an import: of the file's mode and the
+            // site's, the stricter one stays.
+            Entry::Moderation(mode) => {
+                if mode == ModerationMode::Pre {
+                    store.set_moderation_mode(mode, None).await?;
+                    run.summary.pre_moderation = true;
+                }
+            }
         }
         if run.batch.comments.len() >= BATCH {
             run.flush(store).await?;
@@ -119,11 +129,15 @@ pub async fn run_import(
     Ok(run.summary)
 }
 
+/// Where a thread's comments go, when it was created and whether it is locked; or why it
+/// cannot be used.
+type ThreadSlot = Result<(ThreadTarget, Option<i64>, bool), String>;
+
 /// The state of one import.
 struct Run<'a> {
     options: &'a ImportOptions,
-    /// Threads by source id, or why a thread could not be used.
-    threads: HashMap<String, Result<(ThreadTarget, Option<i64>), String>>,
+    /// Threads by source id (with creation time and lock), or why a thread could not be used.
+    threads: HashMap<String, ThreadSlot>,
     /// Keys of threads that received comments.
     touched: HashSet<String>,
     batch: ImportBatch,
@@ -166,14 +180,14 @@ impl<'a> Run<'a> {
                 if t.url.is_some() {
                     target.url = t.url;
                 }
-                (target, t.created_at)
+                (target, t.created_at, t.locked)
             });
         self.threads.insert(t.source_id, target);
     }
 
     fn comment(&mut self, c: CommentEntry) {
         let target = match self.threads.get(&c.thread) {
-            Some(Ok((target, created))) => (target.clone(), *created),
+            Some(Ok((target, created, locked))) => (target.clone(), *created, *locked),
             Some(Err(why)) => {
                 let reason = SkipReason::BadThreadKey(format!("its thread {}: {why}", c.thread));
                 return self.skip(Skipped { at: c.at, reason });
@@ -183,14 +197,30 @@ impl<'a> Run<'a> {
                 return self.skip(Skipped { at: c.at, reason });
             }
         };
-        let shown = c.visibility == Visibility::Visible;
-        let (author, body_md, body_html) = if shown || c.restore {
+        // Other systems' pending and spam states become held and rejected comments: readers
+        // do not see them, moderators find them in the queue with their text. Only comments
+        // deleted at the source lose their text.
+        let (status, deleted) = match c.visibility {
+            Visibility::Visible => (c.status, false),
+            Visibility::Deleted => (c.status, true),
+            Visibility::Spam => (CommentStatus::Rejected, false),
+            Visibility::Unapproved => (CommentStatus::Held, false),
+        };
+        let keep_text = !deleted || c.restore;
+        if keep_text && c.visibility != Visibility::Visible && !c.restore {
+            *self
+                .summary
+                .moderated
+                .entry(c.visibility.label())
+                .or_insert(0) += 1;
+        }
+        let (author, body_md, body_html) = if keep_text {
             let md = match &c.body {
                 Body::Html(h) => html_to_markdown(h, Newlines::Layout),
                 Body::TextWithTags(t) => html_to_markdown(t, Newlines::Meant),
                 Body::Markdown(m) => m.trim().to_owned(),
             };
-            if md.is_empty() && shown {
+            if md.is_empty() && !deleted {
                 return self.skip(Skipped {
                     at: c.at,
                     reason: SkipReason::EmptyBody,
@@ -215,7 +245,7 @@ impl<'a> Run<'a> {
                 .or_insert(0) += 1;
             (None, String::new(), String::new())
         };
-        let (target, thread_created) = target;
+        let (target, thread_created, thread_locked) = target;
         if self.touched.insert(target.key.clone()) {
             self.summary.threads += 1;
             if target.url.is_none() && !target.key.starts_with("http") {
@@ -230,6 +260,7 @@ impl<'a> Run<'a> {
                     title: target.title,
                     url: target.url,
                     created_at: thread_created.unwrap_or(c.created_at),
+                    locked: thread_locked,
                 });
                 let i = self.batch.threads.len() - 1;
                 self.batch_threads.insert(target.key, i);
@@ -252,10 +283,12 @@ impl<'a> Run<'a> {
             body_html,
             created_at: c.created_at,
             edited_at: c.edited_at,
-            deleted: !shown,
+            deleted,
             upvotes: c.upvotes,
             downvotes: c.downvotes,
-            email: if shown || c.restore { c.email } else { None },
+            email: if keep_text { c.email } else { None },
+            status,
+            pinned: c.pinned && !deleted,
         });
     }
 

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Row, params};
+use talkback_protocol::CommentStatus;
 
 use super::entry::{
     Body, CommentEntry, Entry, Identity, Location, Skipped, ThreadEntry, Visibility,
@@ -107,6 +108,7 @@ impl IssoSource {
                     title: text(r, 2),
                     url: None,
                     created_at: None,
+                    locked: false,
                 }),
                 None => Skipped::malformed(at, "thread without uri"),
             });
@@ -193,6 +195,8 @@ fn comment(r: &Row<'_>, id: i64) -> Entry {
         created_at: created,
         edited_at: real(r, 4).and_then(from_unix_seconds),
         visibility,
+        status: CommentStatus::Visible,
+        pinned: false,
         upvotes: count(9),
         downvotes: count(10),
         email: None,

@@ -1,13 +1,19 @@
-//! Talkback's export format, version 1: JSON lines, one object per line with a `type` —
-//! a `header`, then each `thread` followed by its `comment`s (parents before replies), then an
-//! `end` line with the counts, so a cut-short file is noticed. Documented in
-//! `docs/import-export.md`; readers ignore fields they do not know, so additions stay version 1.
+//! Talkback's export format, version 2: JSON lines, one object per line with a `type` —
+//! a `header`, the site's `settings`, then each `thread` followed by its `comment`s (parents
+//! before replies), then an `end` line with the counts, so a cut-short file is noticed.
+//! Documented in `docs/import-export.md`; readers ignore fields they do not know.
+//!
+//! Version 2 added moderation (comment `status` and `pinned`, thread `locked`, the moderation
+//! mode). It is a new version rather than new fields because a version 1 reader would ignore
+//! them and show held and hidden comments to everyone; this reader still reads version 1 files,
+//! whose comments are all visible and unpinned.
 
 use std::io::BufRead;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use talkback_protocol::CommentId;
+use talkback_protocol::moderation::ModerationMode;
+use talkback_protocol::{CommentId, CommentStatus};
 
 use super::entry::{
     Body, CommentEntry, Entry, Identity, Location, Skipped, ThreadEntry, Visibility,
@@ -17,8 +23,8 @@ use super::{EntrySource, TransferError, open_file};
 
 /// The `format` value of the header line.
 pub const FORMAT_NAME: &str = "talkback-export";
-/// The version this server writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version this server writes; it reads this one and every earlier one.
+pub const FORMAT_VERSION: u32 = 2;
 /// Longest line read; longer ones are skipped as malformed.
 const LINE_MAX_BYTES: usize = 1024 * 1024;
 
@@ -37,6 +43,12 @@ pub enum Line {
         /// The program that wrote it.
         generator: String,
     },
+    /// The site's settings (version 2), right after the header.
+    Settings {
+        /// Pre- or post-moderation of new comments.
+        #[serde(default)]
+        moderation: ModerationMode,
+    },
     /// A thread; its comments follow it.
     Thread {
         /// Normalized key.
@@ -47,6 +59,9 @@ pub enum Line {
         url: Option<String>,
         /// Creation time (RFC 3339 with fraction).
         created_at: String,
+        /// Closed to new comments (version 2; absent means open).
+        #[serde(default)]
+        locked: bool,
     },
     /// A comment.
     Comment(CommentLine),
@@ -88,6 +103,12 @@ pub struct CommentLine {
     pub email: Option<String>,
     /// Where an imported comment came from (`disqus:123`), so imports stay idempotent.
     pub source: Option<String>,
+    /// Moderation status (version 2; absent means visible).
+    #[serde(default)]
+    pub status: CommentStatus,
+    /// Pinned to the top of its thread (version 2; absent means not).
+    #[serde(default)]
+    pub pinned: bool,
 }
 
 /// Reads an export file.
@@ -146,9 +167,9 @@ impl<R: BufRead> JsonlSource<R> {
             Line::Header {
                 format, version, ..
             } if format == FORMAT_NAME => {
-                if version != FORMAT_VERSION {
+                if !(1..=FORMAT_VERSION).contains(&version) {
                     return Err(TransferError::NotThisFormat(format!(
-                        "this is a version {version} export; this server reads version {FORMAT_VERSION}: \
+                        "this is a version {version} export; this server reads versions 1 to {FORMAT_VERSION}: \
                          use a talkback-server at least as new as the one that wrote it"
                     )));
                 }
@@ -202,6 +223,8 @@ fn comment_entry(at: Location, c: CommentLine) -> Entry {
         upvotes: c.upvotes,
         downvotes: c.downvotes,
         email: c.email,
+        status: c.status,
+        pinned: c.pinned,
         restore: true,
     })
 }
@@ -236,11 +259,15 @@ impl<R: BufRead> EntrySource for JsonlSource<R> {
                 Line::Header { .. } => {
                     return Ok(Some(Skipped::malformed(at, "a second header line")));
                 }
+                Line::Settings { moderation } => {
+                    return Ok(Some(Entry::Moderation(moderation)));
+                }
                 Line::Thread {
                     key,
                     title,
                     url,
                     created_at,
+                    locked,
                 } => {
                     return Ok(Some(Entry::Thread(ThreadEntry {
                         source_id: key.clone(),
@@ -248,6 +275,7 @@ impl<R: BufRead> EntrySource for JsonlSource<R> {
                         title,
                         url,
                         created_at: parse_timestamp(&created_at),
+                        locked,
                     })));
                 }
                 Line::Comment(c) => return Ok(Some(comment_entry(at, c))),

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::Format;
-use super::entry::Skipped;
+use super::entry::{Skipped, Visibility};
 use super::progress::megabytes;
 use crate::store::Orphan;
 
@@ -25,6 +25,11 @@ pub struct ImportSummary {
     pub already_present: u64,
     /// Comments kept only as deleted placeholders (so replies keep their place), by reason.
     pub placeholders: BTreeMap<&'static str, u64>,
+    /// Comments kept with their text but not shown to readers (held for approval, or rejected
+    /// as spam), by the source's reason.
+    pub moderated: BTreeMap<&'static str, u64>,
+    /// The file asked for pre-moderation, and the site now has it.
+    pub pre_moderation: bool,
     /// Skipped entries by kind of reason.
     pub skipped: BTreeMap<&'static str, u64>,
     /// The first skipped entries, with where they are.
@@ -84,6 +89,23 @@ impl fmt::Display for ImportSummary {
             writeln!(
                 f,
                 "             {n} {why}: kept as deleted placeholders, text not imported"
+            )?;
+        }
+        for (why, n) in &self.moderated {
+            let as_what = if *why == Visibility::Spam.label() {
+                "stored as rejected"
+            } else {
+                "held for approval"
+            };
+            writeln!(
+                f,
+                "             {n} {why}: {as_what}, hidden from readers; moderators find them in /admin"
+            )?;
+        }
+        if self.pre_moderation {
+            writeln!(
+                f,
+                "  moderation: pre-moderation, as in the export: new comments wait for approval"
             )?;
         }
         if self.linked_late > 0 {

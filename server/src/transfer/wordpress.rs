@@ -4,6 +4,8 @@
 use std::io::BufRead;
 use std::path::Path;
 
+use talkback_protocol::CommentStatus;
+
 use super::entry::{
     Body, CommentEntry, Entry, Identity, Location, SkipReason, Skipped, ThreadEntry, Visibility,
 };
@@ -83,6 +85,8 @@ impl<R: BufRead> WordpressSource<R> {
             title: rec.get("title").map(str::to_owned),
             url: None,
             created_at: rec.get("post_date_gmt").and_then(parse_timestamp),
+            // Comments closed on the post (by hand or by WordPress's age rule) stay closed.
+            locked: rec.get("comment_status") == Some("closed"),
         })
     }
 
@@ -146,6 +150,8 @@ impl<R: BufRead> WordpressSource<R> {
             created_at: created.saturating_add(tie),
             edited_at: None,
             visibility,
+            status: CommentStatus::Visible,
+            pinned: false,
             upvotes: 0,
             downvotes: 0,
             email: None,

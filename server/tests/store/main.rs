@@ -43,6 +43,7 @@ on_both_stores!(
     import_thread_writes_only_into_an_empty_thread,
     import_batches_are_idempotent_and_link_late_parents,
     export_puts_parents_first,
+    imports_keep_status_pins_and_locks,
     every_change_records_one_event,
     concurrent_writers_get_gapless_ordered_seqs,
     wakeups_name_the_changed_thread,

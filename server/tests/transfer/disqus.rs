@@ -22,10 +22,22 @@ async fn disqus_export_arrives_faithfully() {
         Some(&1),
         "{summary}"
     );
+    // Spam keeps its text as a rejected comment: hidden from readers, restorable by moderators.
     assert_eq!(
-        summary.placeholders.get("marked as spam"),
+        summary.moderated.get("marked as spam"),
         Some(&1),
         "{summary}"
+    );
+    assert!(
+        summary.to_string().contains("stored as rejected"),
+        "{summary}"
+    );
+    assert_eq!(
+        site.count(
+            "SELECT COUNT(*) FROM comments
+             WHERE status = 'rejected' AND NOT deleted AND body_md LIKE '%watches%'"
+        ),
+        1
     );
     assert_eq!(
         summary.linked_late, 1,
@@ -57,6 +69,7 @@ async fn disqus_export_arrives_faithfully() {
         Some("Council debates Old Mill Bridge")
     );
     assert_eq!(page.thread.url.as_deref(), Some(BRIDGE));
+    assert!(!page.thread.locked);
     assert_eq!(
         page.thread.comment_count, 6,
         "spam and deleted are not counted"
@@ -136,6 +149,7 @@ async fn disqus_export_arrives_faithfully() {
         Some("Council debates Old Mill Bridge")
     );
     assert_eq!(again.comments.len(), 1);
+    assert!(again.thread.locked, "closed on Disqus, locked here");
     let bridge_margaret = page.comments.first().map(|c| c.avatar_seed.clone());
     assert_eq!(
         again.comments.first().map(|c| c.avatar_seed.clone()),

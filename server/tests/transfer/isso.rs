@@ -31,10 +31,18 @@ async fn isso_database_arrives_faithfully() {
         Some(&1),
         "{summary}"
     );
-    assert_eq!(
-        summary.placeholders.get("not approved"),
-        Some(&1),
+    // Isso's mode 2 (waiting for moderation) becomes a held comment with its text.
+    assert_eq!(summary.moderated.get("not approved"), Some(&1), "{summary}");
+    assert!(
+        summary.to_string().contains("held for approval"),
         "{summary}"
+    );
+    assert_eq!(
+        site.count(
+            "SELECT COUNT(*) FROM comments
+             WHERE status = 'held' AND NOT deleted AND body_md = 'Is this thing on?'"
+        ),
+        1
     );
     assert_eq!(summary.orphans, 1, "{summary}");
     assert_eq!(summary.skipped.get("malformed"), Some(&1), "{summary}");

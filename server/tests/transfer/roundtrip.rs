@@ -155,3 +155,234 @@ async fn broken_lines_in_an_export_are_skipped_and_reported() {
         "every good line was imported: {summary}"
     );
 }
+
+const NEWS: &str = "https://news.example/moderated";
+const CLOSED: &str = "https://news.example/closed";
+
+/// A reader's token from `base`.
+async fn new_reader(client: &reqwest::Client, base: &str) -> String {
+    let r: serde_json::Value = client
+        .post(format!("{base}/api/v1/readers"))
+        .send()
+        .await
+        .expect("reader")
+        .json()
+        .await
+        .expect("json");
+    r["token"].as_str().expect("token").to_owned()
+}
+
+/// Posts as `token`; the response status and body.
+async fn post_as(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    thread: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    let res = client
+        .post(format!("{base}/api/v1/comments"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"thread": thread, "body": body, "author": "Ann"}))
+        .send()
+        .await
+        .expect("post");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or_default())
+}
+
+/// The thread as `token`'s reader sees it.
+async fn thread_as(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    token: Option<&str>,
+) -> talkback_protocol::ThreadPage {
+    let mut req = client.get(format!(
+        "{base}/api/v1/thread?key={}&sort=newest&limit=100&replies=100",
+        crate::common::encode(key)
+    ));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("page")
+}
+
+async fn serve(db: &std::path::Path) -> (talkback_server::Running, String) {
+    let mut config = talkback_server::Config::new(db);
+    config.listen = "127.0.0.1:0".to_owned();
+    let running = talkback_server::start(&config)
+        .await
+        .expect("server starts");
+    let base = format!("http://{}", running.addr);
+    (running, base)
+}
+
+#[tokio::test]
+async fn a_restore_keeps_held_and_hidden_comments_from_readers_with_pins_and_locks() {
+    use talkback_protocol::CommentStatus;
+    use talkback_protocol::moderation::{ModAction, ModerationMode};
+    use talkback_server::store::moderation::{Actor, ModerationStore};
+
+    let original = Site::new();
+    let client = reqwest::Client::new();
+    let (running, base) = serve(&original.db).await;
+    let (ann, bob) = (
+        new_reader(&client, &base).await,
+        new_reader(&client, &base).await,
+    );
+    let pinned = post_as(&client, &base, &ann, NEWS, "Read this first")
+        .await
+        .1["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let hidden = post_as(&client, &base, &bob, NEWS, "Taken down by a moderator")
+        .await
+        .1["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    post_as(&client, &base, &bob, NEWS, "An ordinary comment").await;
+    post_as(&client, &base, &ann, CLOSED, "Before the lock").await;
+    let actor = || Actor {
+        name: "ed".into(),
+        reason: Some("test".into()),
+        now: talkback_server::clock::now_micros(),
+    };
+    let store = original.store.as_ref();
+    store
+        .moderate(pinned.clone(), ModAction::Pin, actor(), None)
+        .await
+        .expect("pin");
+    store
+        .moderate(hidden.clone(), ModAction::Hide, actor(), None)
+        .await
+        .expect("hide");
+    store
+        .lock_thread(CLOSED.into(), true, actor())
+        .await
+        .expect("lock")
+        .expect("thread");
+    store
+        .set_moderation_mode(ModerationMode::Pre, Some(actor()))
+        .await
+        .expect("pre-moderation");
+    let (_, held) = post_as(&client, &base, &ann, NEWS, "Waiting for approval").await;
+    assert_eq!(held["status"], "held");
+    let held = held["id"].as_str().expect("id").to_owned();
+    running.stop().await.expect("stops");
+
+    let file = original.dir.path().join("site.jsonl");
+    run_export(original.store.as_ref(), &file, true)
+        .await
+        .expect("export");
+    let text = std::fs::read_to_string(&file).expect("export file");
+    assert!(text.contains(r#""version":2"#), "{text}");
+    assert!(
+        text.contains(r#"{"type":"settings","moderation":"pre"}"#),
+        "{text}"
+    );
+
+    let restored = Site::new();
+    let summary = restored.import(Format::Talkback, &file, &[]).await;
+    assert_eq!(summary.written, 5, "{summary}");
+    assert!(summary.pre_moderation, "{summary}");
+    assert_eq!(
+        restored.store.moderation_mode().await.expect("mode"),
+        ModerationMode::Pre
+    );
+
+    let (running, base) = serve(&restored.db).await;
+    for viewer in [None, Some(bob.as_str())] {
+        let page = thread_as(&client, &base, NEWS, viewer).await;
+        let ids: Vec<&str> = page.comments.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids.first(), Some(&pinned.as_str()), "pinned first: {ids:?}");
+        assert!(page.comments[0].pinned);
+        assert!(!ids.contains(&held.as_str()), "held leaked: {ids:?}");
+        assert!(
+            page.comments
+                .iter()
+                .all(|c| c.id.as_str() != hidden || c.deleted),
+            "hidden leaked: {ids:?}"
+        );
+        assert_eq!(page.thread.comment_count, 2);
+    }
+    // The author (same token after the restore) still sees their held comment as held.
+    let page = thread_as(&client, &base, NEWS, Some(&ann)).await;
+    let own = page
+        .comments
+        .iter()
+        .find(|c| c.id.as_str() == held)
+        .expect("the author sees their held comment");
+    assert_eq!(own.status, CommentStatus::Held);
+    // The lock holds, and pre-moderation holds new comments.
+    assert!(thread_as(&client, &base, CLOSED, None).await.thread.locked);
+    assert_eq!(
+        post_as(&client, &base, &ann, CLOSED, "after the restore")
+            .await
+            .0,
+        403
+    );
+    let (status, fresh) = post_as(&client, &base, &bob, NEWS, "new after the restore").await;
+    assert_eq!((status, fresh["status"].as_str()), (201, Some("held")));
+    running.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn a_version_1_export_still_imports_with_every_comment_visible() {
+    let site = Site::new();
+    let file = site.dir.path().join("v1.jsonl");
+    std::fs::write(&file, VERSION_1).expect("write");
+    let summary = site.import(Format::Talkback, &file, &[]).await;
+    assert_eq!(
+        (summary.written, summary.skipped_total()),
+        (3, 0),
+        "{summary}"
+    );
+    assert!(summary.notes.is_empty(), "{summary}");
+    let page = site.page("https://old.example/article").await;
+    assert!(!page.thread.locked);
+    let seen = seen(&page);
+    // The deleted comment has no replies, so readers are not shown its place.
+    assert_eq!(
+        seen.iter()
+            .map(|s| (s.depth, s.deleted))
+            .collect::<Vec<_>>(),
+        [(0, false), (1, false)],
+        "{seen:#?}"
+    );
+    assert_eq!(
+        site.count("SELECT COUNT(*) FROM comments WHERE status = 'visible'"),
+        3
+    );
+    assert!(page.comments.iter().all(|c| !c.pinned));
+
+    // A file from a newer server is refused with a message saying what to do.
+    let newer = site.dir.path().join("v3.jsonl");
+    std::fs::write(
+        &newer,
+        VERSION_1.replace(r#""version":1"#, r#""version":3"#),
+    )
+    .expect("write");
+    let mut options = talkback_server::transfer::ImportOptions::new(Format::Talkback);
+    options.quiet = true;
+    let err = talkback_server::transfer::run_import(site.store.as_ref(), &newer, &options)
+        .await
+        .expect_err("newer version");
+    assert!(err.to_string().contains("versions 1 to 2"), "{err}");
+}
+
+/// An export as version 1 servers wrote it: no settings line, no status, pins or locks.
+const VERSION_1: &str = r#"{"type":"header","format":"talkback-export","version":1,"exported_at":"2026-11-20T10:00:00Z","generator":"talkback-server 0.1.0"}
+{"type":"thread","key":"https://old.example/article","title":"An old article","url":null,"created_at":"2026-01-01T00:00:00Z"}
+{"type":"comment","thread":"https://old.example/article","id":"v1-root","parent":null,"reader":"import:aaaa","author":"Old Reader","body_md":"From **before** moderation.","created_at":"2026-01-02T00:00:00Z","edited_at":null,"deleted":false,"upvotes":2,"downvotes":0,"email":null,"source":null}
+{"type":"comment","thread":"https://old.example/article","id":"v1-reply","parent":"v1-root","reader":"import:bbbb","author":null,"body_md":"A reply.","created_at":"2026-01-03T00:00:00Z","edited_at":null,"deleted":false,"upvotes":0,"downvotes":0,"email":null,"source":null}
+{"type":"comment","thread":"https://old.example/article","id":"v1-gone","parent":null,"reader":"import:cccc","author":null,"body_md":"","created_at":"2026-01-04T00:00:00Z","edited_at":null,"deleted":true,"upvotes":0,"downvotes":0,"email":null,"source":null}
+{"type":"end","threads":1,"comments":3}
+"#;

@@ -16,16 +16,21 @@ async fn wordpress_export_arrives_faithfully() {
 
     assert_eq!(summary.threads, 2, "{summary}");
     assert_eq!(summary.written, 7, "{summary}");
+    // Spam and pending comments keep their text for moderators: rejected and held.
     assert_eq!(
-        summary.placeholders.get("marked as spam"),
+        summary.moderated.get("marked as spam"),
         Some(&1),
         "{summary}"
     );
-    assert_eq!(
-        summary.placeholders.get("not approved"),
-        Some(&1),
-        "{summary}"
-    );
+    assert_eq!(summary.moderated.get("not approved"), Some(&1), "{summary}");
+    let stored = |status: &str, text: &str| {
+        site.count(&format!(
+            "SELECT COUNT(*) FROM comments
+             WHERE status = '{status}' AND NOT deleted AND body_md LIKE '%{text}%'"
+        ))
+    };
+    assert_eq!(stored("rejected", "bonus"), 1);
+    assert_eq!(stored("held", "moderated"), 1);
     assert_eq!(
         summary.placeholders.get("deleted at the source"),
         Some(&1),
@@ -46,6 +51,7 @@ async fn wordpress_export_arrives_faithfully() {
         Some("Flood barriers go up on the quay")
     );
     assert_eq!(page.thread.comment_count, 3);
+    assert!(page.thread.locked, "comments were closed on the post");
     let shown = seen(&page);
     let outline: Vec<(usize, Option<&str>)> = shown
         .iter()
@@ -88,6 +94,7 @@ async fn wordpress_export_arrives_faithfully() {
         again.thread.title.as_deref(),
         Some("Flood barriers go up on the quay")
     );
+    assert!(!again.thread.locked);
     let shown_again = seen(&again);
     let outline: Vec<(usize, bool)> = shown_again.iter().map(|s| (s.depth, s.deleted)).collect();
     assert_eq!(outline, [(0, true), (1, false)]);

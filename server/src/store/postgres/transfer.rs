@@ -10,6 +10,7 @@ use crate::store::transfer::{
     BatchOutcome, ExportedComment, ExportedThread, ImportBatch, Linking, Orphan, parents_first,
 };
 use crate::store::{StoreError, ThreadId};
+use crate::tree::status_of;
 
 /// Writes one batch in a single transaction.
 pub(super) async fn import_batch(
@@ -31,6 +32,11 @@ pub(super) async fn import_batch(
             t.created_at,
         )
         .await?;
+        if t.locked {
+            tx.execute("UPDATE threads SET locked = TRUE WHERE id = $1", &[&id])
+                .await
+                .map_err(|e| db_error("cannot lock an imported thread", &e))?;
+        }
         thread_ids.push(id);
     }
     let prepare = |sql: &'static str| {
@@ -57,8 +63,8 @@ pub(super) async fn import_batch(
     let insert = prepare(
         "INSERT INTO comments (id, thread_id, parent_id, reader_id, author, body_md, body_html,
                                created_at, edited_at, deleted, upvotes, downvotes, email,
-                               source, pending_parent)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                               source, pending_parent, status, pinned)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT DO NOTHING",
     )
     .await?;
@@ -122,6 +128,8 @@ pub(super) async fn import_batch(
                     &c.email,
                     &c.source,
                     &pending,
+                    &c.status.as_str(),
+                    &c.pinned,
                 ],
             )
             .await
@@ -221,7 +229,8 @@ pub(super) async fn export_threads(
     let rows = store
         .read(
             "cannot export threads",
-            "SELECT id, key, title, url, created_at FROM threads WHERE id > $1 ORDER BY id LIMIT $2",
+            "SELECT id, key, title, url, created_at, locked FROM threads WHERE id > $1
+             ORDER BY id LIMIT $2",
             &[&after, &limit],
         )
         .await?;
@@ -233,6 +242,7 @@ pub(super) async fn export_threads(
                 title: col(r, 2)?,
                 url: col(r, 3)?,
                 created_at: col(r, 4)?,
+                locked: col(r, 5)?,
             })
         })
         .collect()
@@ -247,7 +257,8 @@ pub(super) async fn export_comments(
         .read(
             "cannot export comments",
             "SELECT c.id, c.parent_id, r.token_hash, c.author, c.body_md, c.created_at,
-                    c.edited_at, c.deleted, c.upvotes, c.downvotes, c.email, c.source
+                    c.edited_at, c.deleted, c.upvotes, c.downvotes, c.email, c.source,
+                    c.status, c.pinned
              FROM comments c JOIN readers r ON r.id = c.reader_id
              WHERE c.thread_id = $1 ORDER BY c.created_at, c.id COLLATE \"C\"",
             &[&thread],
@@ -269,6 +280,8 @@ pub(super) async fn export_comments(
                 downvotes: to_u64(col(r, 9)?),
                 email: col(r, 10)?,
                 source: col(r, 11)?,
+                status: status_of(&col::<String>(r, 12)?),
+                pinned: col(r, 13)?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

@@ -1,5 +1,6 @@
 //! Imports (whole threads and resumable batches) and exports.
 
+use talkback_protocol::CommentStatus;
 use talkback_server::store::{
     ImportBatch, ImportComment, ImportThread, ImportedComment, ImportedThread,
 };
@@ -68,6 +69,8 @@ fn imported(id: &str, source: &str, parent: Option<&str>, at: i64) -> ImportedCo
         upvotes: 3,
         downvotes: 1,
         email: Some("imp@example.org".into()),
+        status: CommentStatus::Visible,
+        pinned: false,
     }
 }
 
@@ -78,6 +81,7 @@ fn batch(comments: Vec<ImportedComment>) -> ImportBatch {
             title: Some("Imported".into()),
             url: Some("https://example.org/imp".into()),
             created_at: 1,
+            locked: false,
         }],
         comments,
     }
@@ -136,6 +140,7 @@ pub async fn export_puts_parents_first(store: S) {
                 title: None,
                 url: None,
                 created_at: 0,
+                locked: false,
             }],
             // Older than its parent: export must still put the parent first.
             comments: vec![ImportedComment {
@@ -165,4 +170,56 @@ pub async fn export_puts_parents_first(store: S) {
     assert_eq!(comments[0].email.as_deref(), Some("ann@example.org"));
     assert_eq!(comments[3].source.as_deref(), Some("x:early"));
     assert_eq!(comments[3].reader_key, "import:someone");
+}
+
+pub async fn imports_keep_status_pins_and_locks(store: S) {
+    let mut locked = batch(vec![
+        ImportedComment {
+            pinned: true,
+            ..imported("pinned", "m:1", None, 10)
+        },
+        ImportedComment {
+            status: CommentStatus::Held,
+            ..imported("held", "m:2", None, 20)
+        },
+        ImportedComment {
+            status: CommentStatus::Hidden,
+            ..imported("hidden", "m:3", None, 30)
+        },
+    ]);
+    locked.threads[0].locked = true;
+    store.import_batch(locked).await.expect("import");
+    // A later import that does not lock the thread leaves the lock alone.
+    let mut open = batch(vec![imported("late", "m:4", None, 40)]);
+    open.threads[0].locked = false;
+    store.import_batch(open).await.expect("import");
+
+    let t = store
+        .thread_by_key("imp".into())
+        .await
+        .expect("t")
+        .expect("exists");
+    assert!(t.locked);
+    assert_eq!(
+        t.comment_count, 2,
+        "held and hidden comments are not counted"
+    );
+    let threads = store.export_threads(0, 10).await.expect("threads");
+    assert!(threads[0].locked);
+    let seen: Vec<(String, CommentStatus, bool)> = store
+        .export_comments(t.id)
+        .await
+        .expect("comments")
+        .into_iter()
+        .map(|c| (c.id, c.status, c.pinned))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("pinned".to_owned(), CommentStatus::Visible, true),
+            ("held".to_owned(), CommentStatus::Held, false),
+            ("hidden".to_owned(), CommentStatus::Hidden, false),
+            ("late".to_owned(), CommentStatus::Visible, false),
+        ]
+    );
 }
