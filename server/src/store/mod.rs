@@ -4,6 +4,7 @@
 //! second store (PostgreSQL) only has to store and fetch, not re-implement the rules.
 
 pub mod moderation;
+pub mod moderation_transfer;
 pub mod limits;
 pub mod identity;
 pub mod notify;
@@ -13,6 +14,7 @@ pub mod sqlite;
 mod sqlite_identity;
 mod sqlite_notify;
 mod sqlite_moderation;
+mod sqlite_moderation_transfer;
 mod sqlite_limits;
 mod sqlite_transfer;
 pub mod transfer;
@@ -327,6 +329,7 @@ pub enum Wakeup {
 #[async_trait]
 pub trait Store:
     moderation::ModerationStore
+    + moderation_transfer::ModerationTransfer
     + limits::LimitStore
     + identity::IdentityStore
     + notify::NotifyStore

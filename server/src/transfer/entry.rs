@@ -6,6 +6,9 @@ use std::fmt;
 use talkback_protocol::CommentStatus;
 use talkback_protocol::moderation::ModerationMode;
 
+use crate::store::moderation::AuditRow;
+use crate::store::moderation_transfer::{ExportedAccount, ExportedBan};
+
 /// Where in the input an entry was found, for reports a person can follow to the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
@@ -38,6 +41,12 @@ pub enum Entry {
     Comment(CommentEntry),
     /// The site's moderation mode (our own export).
     Moderation(ModerationMode),
+    /// A reader's site account (our own export).
+    Account(ExportedAccount),
+    /// A ban in force (our own export).
+    Ban(ExportedBan),
+    /// An audit-log entry (our own export).
+    Audit(AuditRow),
     /// An entry that cannot be imported, with the reason.
     Skipped(Skipped),
 }

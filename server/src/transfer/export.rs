@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::TransferError;
 use super::jsonl::{CommentLine, FORMAT_NAME, FORMAT_VERSION, Line};
+use super::moderation::{account_line, audit_line, ban_line};
 use super::progress::{Progress, peak_memory};
 use super::summary::ExportSummary;
 use super::times::format_exact;
@@ -47,6 +48,18 @@ pub async fn run_export(
     )?;
     let mut after = 0;
     loop {
+        let accounts = store.export_accounts(after, THREAD_PAGE).await?;
+        let Some(last) = accounts.last() else {
+            break;
+        };
+        after = last.0;
+        for (_, a) in accounts {
+            write_line(&mut out, &account_line(a))?;
+            summary.moderation += 1;
+        }
+    }
+    let mut after = 0;
+    loop {
         let threads = store.export_threads(after, THREAD_PAGE).await?;
         let Some(last) = threads.last() else {
             break;
@@ -70,6 +83,22 @@ pub async fn run_export(
                 summary.comments += 1;
             }
             progress.update(summary.threads, summary.comments);
+        }
+    }
+    for b in store.export_bans(now_micros()).await? {
+        write_line(&mut out, &ban_line(b))?;
+        summary.moderation += 1;
+    }
+    let mut after = 0;
+    loop {
+        let entries = store.export_audit(after, THREAD_PAGE).await?;
+        let Some(last) = entries.last() else {
+            break;
+        };
+        after = last.id;
+        for e in entries {
+            write_line(&mut out, &audit_line(e))?;
+            summary.moderation += 1;
         }
     }
     write_line(

@@ -17,6 +17,7 @@ use super::html::{Newlines, html_to_markdown};
 use super::isso::IssoSource;
 use super::jsonl::JsonlSource;
 use super::mapping::{ThreadTarget, UrlMap, thread_target};
+use super::moderation::Pending;
 use super::progress::{Progress, peak_memory};
 use super::summary::{EXAMPLES_MAX, ImportSummary};
 use super::wordpress::WordpressSource;
@@ -82,8 +83,13 @@ pub async fn run_import(
         options.quiet,
     );
     let mut run = Run::new(options);
+    let mut pending = Pending::default();
     let mut entries = 0u64;
     while let Some(entry) = source.next_entry()? {
+        let Some(entry) = pending.take(entry) else {
+            pending.flush(store, &mut run.summary, false).await?;
+            continue;
+        };
         match entry {
             Entry::Thread(t) => run.thread(t),
             Entry::Comment(c) => run.comment(c),
@@ -96,6 +102,7 @@ pub async fn run_import(
                     run.summary.pre_moderation = true;
                 }
             }
+            Entry::Account(_) | Entry::Ban(_) | Entry::Audit(_) => {}
         }
         if run.batch.comments.len() >= BATCH {
             run.flush(store).await?;
@@ -113,6 +120,7 @@ pub async fn run_import(
         }
     }
     run.flush(store).await?;
+    pending.flush(store, &mut run.summary, true).await?;
     if !run.summary.stopped_early {
         // Our own export keeps ids rather than sources, so its orphans are found without a prefix.
         let prefix =

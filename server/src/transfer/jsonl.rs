@@ -12,7 +12,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use talkback_protocol::moderation::ModerationMode;
+use talkback_protocol::moderation::{BanKind, ModAction, ModerationMode, TargetKind};
 use talkback_protocol::{CommentId, CommentStatus};
 
 use super::entry::{
@@ -49,6 +49,14 @@ pub enum Line {
         #[serde(default)]
         moderation: ModerationMode,
     },
+    /// A reader who signs in through the site (version 2): restored readers stay linked to
+    /// their accounts.
+    Account {
+        /// The reader's token hash (`sso:…`), as in comment lines.
+        reader: String,
+        /// The site's account id.
+        account: String,
+    },
     /// A thread; its comments follow it.
     Thread {
         /// Normalized key.
@@ -65,6 +73,45 @@ pub enum Line {
     },
     /// A comment.
     Comment(CommentLine),
+    /// A ban in force when the file was written (version 2).
+    Ban {
+        /// `reader` or `ip_range`.
+        kind: BanKind,
+        /// The banned reader's token hash.
+        reader: Option<String>,
+        /// The comment the ban was made from.
+        comment: Option<String>,
+        /// The banned range (CIDR).
+        ip_range: Option<String>,
+        /// Whether moderators may see the range (`false` for a reader's own address).
+        #[serde(default)]
+        range_shown: bool,
+        /// The moderator who made it.
+        created_by: String,
+        /// When (RFC 3339).
+        created_at: String,
+        /// When it ends (RFC 3339); `null` for good.
+        expires_at: Option<String>,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// An audit-log entry (version 2), oldest first.
+    Audit {
+        /// The moderator's name.
+        moderator: String,
+        /// What they did.
+        action: ModAction,
+        /// On what kind of thing.
+        target_kind: TargetKind,
+        /// Comment id, thread key, ban number or setting name.
+        target: String,
+        /// Details.
+        detail: Option<String>,
+        /// Why.
+        reason: Option<String>,
+        /// When (RFC 3339).
+        created_at: String,
+    },
     /// Last line: what the file holds.
     End {
         /// Number of thread lines.
@@ -279,6 +326,9 @@ impl<R: BufRead> EntrySource for JsonlSource<R> {
                     })));
                 }
                 Line::Comment(c) => return Ok(Some(comment_entry(at, c))),
+                line @ (Line::Account { .. } | Line::Ban { .. } | Line::Audit { .. }) => {
+                    return Ok(Some(super::moderation::entry(at, line)));
+                }
                 Line::End { .. } => self.saw_end = true,
             }
         }

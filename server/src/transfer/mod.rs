@@ -14,6 +14,7 @@ pub mod import;
 pub mod isso;
 pub mod jsonl;
 pub mod mapping;
+pub mod moderation;
 pub mod progress;
 pub mod summary;
 pub mod synthetic;

@@ -30,6 +30,12 @@ pub struct ImportSummary {
     pub moderated: BTreeMap<&'static str, u64>,
     /// The file asked for pre-moderation, and the site now has it.
     pub pre_moderation: bool,
+    /// Readers linked to their site accounts by this run.
+    pub accounts: u64,
+    /// Bans written by this run.
+    pub bans: u64,
+    /// Audit entries written by this run.
+    pub audit: u64,
     /// Skipped entries by kind of reason.
     pub skipped: BTreeMap<&'static str, u64>,
     /// The first skipped entries, with where they are.
@@ -108,6 +114,13 @@ impl fmt::Display for ImportSummary {
                 "  moderation: pre-moderation, as in the export: new comments wait for approval"
             )?;
         }
+        if self.accounts + self.bans + self.audit > 0 {
+            writeln!(
+                f,
+                "  moderation: {} bans, {} audit entries, {} site accounts written",
+                self.bans, self.audit, self.accounts
+            )?;
+        }
         if self.linked_late > 0 {
             writeln!(
                 f,
@@ -179,6 +192,8 @@ pub struct ExportSummary {
     pub threads: u64,
     /// Comments written.
     pub comments: u64,
+    /// Site accounts, bans and audit entries written.
+    pub moderation: u64,
     /// Size of the file.
     pub bytes: u64,
     /// Time taken.
@@ -191,10 +206,11 @@ impl fmt::Display for ExportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "export finished in {:.1} s: {} threads, {} comments, {}",
+            "export finished in {:.1} s: {} threads, {} comments, {} moderation records, {}",
             self.elapsed.as_secs_f64(),
             self.threads,
             self.comments,
+            self.moderation,
             megabytes(self.bytes)
         )?;
         if let Some(peak) = self.peak_memory {

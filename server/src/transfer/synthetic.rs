@@ -129,7 +129,7 @@ mod tests {
             match e {
                 Entry::Comment(_) => comments += 1,
                 Entry::Skipped(s) => panic!("skipped {s:?}"),
-                Entry::Thread(_) | Entry::Moderation(_) => {}
+                _ => {}
             }
         }
         assert_eq!(comments, posts);

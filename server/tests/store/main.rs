@@ -44,6 +44,7 @@ on_both_stores!(
     import_batches_are_idempotent_and_link_late_parents,
     export_puts_parents_first,
     imports_keep_status_pins_and_locks,
+    bans_audit_and_accounts_travel_and_import_once,
     every_change_records_one_event,
     concurrent_writers_get_gapless_ordered_seqs,
     wakeups_name_the_changed_thread,

@@ -213,9 +213,25 @@ async fn thread_as(
         .expect("page")
 }
 
+const SSO_SECRET: &str = "4f9c2d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a";
+
+/// A sign-in token of the site account `id`, valid for an hour.
+fn sso(id: &str) -> String {
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() + 3600)
+        .unwrap_or(0);
+    let payload = serde_json::json!({"id": id, "name": "Ada Lovelace", "exp": exp});
+    talkback_server::sso::sign(SSO_SECRET.as_bytes(), &payload.to_string())
+}
+
+/// A server over `db` with sign-in through the site on (the secret file sits beside `db`).
 async fn serve(db: &std::path::Path) -> (talkback_server::Running, String) {
+    let secret = db.with_file_name("sso-secret");
+    std::fs::write(&secret, SSO_SECRET).expect("secret");
     let mut config = talkback_server::Config::new(db);
     config.listen = "127.0.0.1:0".to_owned();
+    config.sso_secret_file = Some(secret);
     let running = talkback_server::start(&config)
         .await
         .expect("server starts");
@@ -232,10 +248,27 @@ async fn a_restore_keeps_held_and_hidden_comments_from_readers_with_pins_and_loc
     let original = Site::new();
     let client = reqwest::Client::new();
     let (running, base) = serve(&original.db).await;
-    let (ann, bob) = (
+    let (ann, bob, troll) = (
+        new_reader(&client, &base).await,
         new_reader(&client, &base).await,
         new_reader(&client, &base).await,
     );
+    let bait = post_as(&client, &base, &troll, NEWS, "Bait").await.1["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let account: serde_json::Value = client
+        .post(format!("{base}/api/v1/comments"))
+        .header("X-Talkback-SSO", sso("user-17"))
+        .json(&serde_json::json!({"thread": CLOSED, "body": "Signed in through the site"}))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(account["verified"], true, "{account}");
+    let account = account["id"].as_str().expect("id").to_owned();
     let pinned = post_as(&client, &base, &ann, NEWS, "Read this first")
         .await
         .1["id"]
@@ -264,6 +297,20 @@ async fn a_restore_keeps_held_and_hidden_comments_from_readers_with_pins_and_loc
         .moderate(hidden.clone(), ModAction::Hide, actor(), None)
         .await
         .expect("hide");
+    let day = 86_400 * 1_000_000;
+    store
+        .moderate(
+            bait.clone(),
+            ModAction::BanAuthor,
+            actor(),
+            Some(talkback_server::clock::now_micros() + day),
+        )
+        .await
+        .expect("ban");
+    store
+        .moderate(bait.clone(), ModAction::Hide, actor(), None)
+        .await
+        .expect("hide the bait");
     store
         .lock_thread(CLOSED.into(), true, actor())
         .await
@@ -291,8 +338,33 @@ async fn a_restore_keeps_held_and_hidden_comments_from_readers_with_pins_and_loc
 
     let restored = Site::new();
     let summary = restored.import(Format::Talkback, &file, &[]).await;
-    assert_eq!(summary.written, 5, "{summary}");
+    assert_eq!(summary.written, 7, "{summary}");
     assert!(summary.pre_moderation, "{summary}");
+    assert_eq!((summary.bans, summary.accounts), (1, 1), "{summary}");
+    // The audit log arrives whole and in order.
+    let log = |s: &Site| {
+        let store = std::sync::Arc::clone(&s.store);
+        async move {
+            store
+                .audit_log(None, 100)
+                .await
+                .expect("audit")
+                .into_iter()
+                .map(|e| (e.moderator, e.action, e.target, e.reason, e.created_at))
+                .collect::<Vec<_>>()
+        }
+    };
+    let original_log = log(&original).await;
+    assert_eq!(original_log.len(), 6, "{original_log:?}");
+    assert_eq!(log(&restored).await, original_log);
+    // Restoring the same file again writes nothing twice.
+    let again = restored.import(Format::Talkback, &file, &[]).await;
+    assert_eq!(
+        (again.written, again.bans, again.audit, again.accounts),
+        (0, 0, 0, 0),
+        "{again}"
+    );
+    assert_eq!(log(&restored).await, original_log);
     assert_eq!(
         restored.store.moderation_mode().await.expect("mode"),
         ModerationMode::Pre
@@ -331,6 +403,21 @@ async fn a_restore_keeps_held_and_hidden_comments_from_readers_with_pins_and_loc
     );
     let (status, fresh) = post_as(&client, &base, &bob, NEWS, "new after the restore").await;
     assert_eq!((status, fresh["status"].as_str()), (201, Some("held")));
+    // The ban still stops the troll.
+    let (status, refused) = post_as(&client, &base, &troll, NEWS, "I'm back").await;
+    assert_eq!(status, 403, "{refused}");
+    assert_eq!(refused["error"]["code"], "banned", "{refused}");
+    // The site account is the same reader: it may still edit its comment, marked verified.
+    let edited = client
+        .patch(format!("{base}/api/v1/comments/{account}"))
+        .header("X-Talkback-SSO", sso("user-17"))
+        .json(&serde_json::json!({"body": "Edited after the restore"}))
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(edited.status(), 200);
+    let edited: serde_json::Value = edited.json().await.expect("json");
+    assert_eq!(edited["verified"], true, "{edited}");
     running.stop().await.expect("stops");
 }
 

@@ -11,6 +11,7 @@ mod identity;
 mod listen;
 mod notify;
 mod moderation;
+mod moderation_transfer;
 mod schema;
 mod transfer;
 mod writes;

@@ -6,6 +6,7 @@ mod limits;
 mod identity;
 mod notify;
 mod moderation;
+mod moderation_transfer;
 mod transfer;
 
 pub use comments::*;
@@ -14,6 +15,7 @@ pub use limits::*;
 pub use identity::*;
 pub use notify::*;
 pub use moderation::*;
+pub use moderation_transfer::*;
 pub use transfer::*;
 
 use std::sync::Arc;
