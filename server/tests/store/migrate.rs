@@ -249,3 +249,34 @@ async fn another_sites_copy_is_refused() {
         }
     }
 }
+
+/// A column `migrate` does not know how to copy stops it before anything is written, naming
+/// the column, instead of being dropped on the way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_column_stops_the_copy_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("site.db");
+    {
+        let site: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(SqliteStore::open(&path).expect("site"));
+        let reader = crate::cases::reader(&site).await;
+        crate::cases::post(&site, crate::cases::comment("c1", "k", reader, None)).await;
+    }
+    rusqlite::Connection::open(&path)
+        .and_then(|c| c.execute_batch("ALTER TABLE comments ADD COLUMN mood TEXT"))
+        .expect("add a column");
+    let url = pg_database().await;
+    let target = PostgresStore::open(&url).await.expect("open target");
+    let err = copy_from_sqlite(&path, &target)
+        .await
+        .expect_err("an unknown column");
+    assert!(err.to_string().contains("comments.mood"), "{err}");
+    assert!(
+        target
+            .thread_by_key("k".into())
+            .await
+            .expect("read")
+            .is_none(),
+        "nothing was copied"
+    );
+}
