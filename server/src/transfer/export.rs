@@ -1,5 +1,6 @@
-//! `talkback-server export FILE.jsonl`: the whole site as JSON lines, one thread at a time so
-//! memory is bounded by the largest thread. The file is written beside the target and renamed
+//! `talkback-server export FILE.jsonl`: the whole site as JSON lines — settings, site accounts,
+//! threads with their comments, bans in force, the audit log — one thread (or page of rows) at
+//! a time so memory is bounded by the largest thread. The file is written beside the target and renamed
 //! into place at the end, so an interrupted export never leaves a file that looks complete.
 
 use std::io::Write;

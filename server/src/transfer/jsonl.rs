@@ -1,12 +1,13 @@
 //! Talkback's export format, version 2: JSON lines, one object per line with a `type` —
-//! a `header`, the site's `settings`, then each `thread` followed by its `comment`s (parents
-//! before replies), then an `end` line with the counts, so a cut-short file is noticed.
-//! Documented in `docs/import-export.md`; readers ignore fields they do not know.
+//! a `header`, the site's `settings`, its site `account`s, then each `thread` followed by its
+//! `comment`s (parents before replies), the `ban`s in force and the `audit` log, then an `end`
+//! line with the counts, so a cut-short file is noticed. Documented in
+//! `docs/import-export.md`; readers ignore fields they do not know.
 //!
 //! Version 2 added moderation (comment `status` and `pinned`, thread `locked`, the moderation
-//! mode). It is a new version rather than new fields because a version 1 reader would ignore
-//! them and show held and hidden comments to everyone; this reader still reads version 1 files,
-//! whose comments are all visible and unpinned.
+//! mode, site accounts, bans and the audit log). It is a new version rather than new fields
+//! because a version 1 reader would ignore them and show held and hidden comments to everyone;
+//! this reader still reads version 1 files, whose comments are all visible and unpinned.
 
 use std::io::BufRead;
 use std::path::Path;
