@@ -446,6 +446,102 @@ async fn an_address_range_banned_by_hand_cannot_post_until_lifted() {
     let _ = admin.close().await;
 }
 
+/// One request to the server as a client at `ip` (the server runs with `--trust-proxy`, so it
+/// takes the address from `X-Forwarded-For`); returns the status and the body.
+fn request_from(base: &str, ip: &str, method: &str, path: &str, token: Option<&str>, body: Option<Json>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nX-Forwarded-For: {ip}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        payload.len()
+    );
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
+    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(payload.as_bytes())).expect("sends the request");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("reads the answer");
+    let (headers, content) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = headers.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, content.to_owned())
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn ranges_farming_reader_tokens_are_listed_and_banned_in_one_click() {
+    let h = Harness::start_with(&[
+        "--demo-moderator",
+        "--trust-proxy",
+        "--rate-limits",
+        "on",
+        "--new-readers-per-hour",
+        "3",
+    ])
+    .await;
+    let base = h.base.clone();
+    // Five new tokens from one /24 (two refused), one from another network (under half the ceiling).
+    let statuses = tokio::task::spawn_blocking(move || {
+        let mut got: Vec<u16> =
+            (1..=5).map(|i| request_from(&base, &format!("203.0.113.{i}"), "POST", "/api/v1/readers", None, None).0).collect();
+        got.push(request_from(&base, "192.0.2.1", "POST", "/api/v1/readers", None, None).0);
+        got
+    })
+    .await
+    .expect("asks for tokens");
+    assert_eq!(statuses, [201, 201, 201, 429, 429, 201]);
+
+    let admin = h.second_browser().await;
+    sign_in(&admin, &h.base, "editor", "talkback-demo").await;
+    open_bans(&admin).await;
+    let row = r#"ul.farm-list li[data-range="203.0.113.0/24"]"#;
+    let shown = wait(
+        &admin,
+        "the farming range is listed",
+        "return document.querySelector(arguments[0])?.textContent ?? null;",
+        vec![json!(row)],
+    )
+    .await;
+    let shown = shown.as_str().unwrap_or_default();
+    assert!(shown.contains("Over the ceiling"), "{shown}");
+    assert!(shown.contains("5 new reader tokens this hour · 2 refused today"), "{shown}");
+    let listed = admin
+        .execute("return [...document.querySelectorAll('ul.farm-list li')].map(r => r.dataset.range);", vec![])
+        .await
+        .expect("reads the rows");
+    assert_eq!(listed, json!(["203.0.113.0/24"]), "a range with one token is not listed");
+
+    click(&admin, &format!("{row} button")).await;
+    wait(
+        &admin,
+        "the range is banned and listed among the bans",
+        "return !!document.querySelector('li.ban-row[data-range=\"203.0.113.0/24\"]')
+             && document.querySelector(arguments[0] + ' button').disabled
+             && document.querySelector(arguments[0] + ' button').textContent.includes('Banned');",
+        vec![json!(row)],
+    )
+    .await;
+
+    // A reader from that range can no longer post; one from elsewhere still can.
+    let base = h.base.clone();
+    let (farm, elsewhere) = tokio::task::spawn_blocking(move || {
+        let (_, reader) = request_from(&base, "198.51.100.4", "POST", "/api/v1/readers", None, None);
+        let token: Json = serde_json::from_str(&reader).expect("a reader token");
+        let token = token["token"].as_str().expect("token").to_owned();
+        let post = |ip: &str, body: &str| {
+            request_from(&base, ip, "POST", "/api/v1/comments", Some(&token), Some(json!({"thread": DEMO_KEY, "body": body})))
+        };
+        (post("203.0.113.9", "From the farm"), post("198.51.100.4", "From a neighbour"))
+    })
+    .await
+    .expect("posts");
+    assert_eq!(farm.0, 403, "{}", farm.1);
+    assert!(farm.1.contains("banned"), "{}", farm.1);
+    assert_eq!(elsewhere.0, 201, "{}", elsewhere.1);
+    let _ = admin.close().await;
+}
+
 /// (file name, viewport width, viewport height)
 const SHOTS: &[(&str, u32, u32)] = &[("admin-desktop.png", 1200, 1100), ("admin-mobile.png", 360, 1100)];
 
@@ -455,7 +551,28 @@ async fn screenshots_of_the_queue() {
     let dir = std::env::var_os("TALKBACK_SCREENSHOT_DIR")
         .map(std::path::PathBuf::from)
         .expect("TALKBACK_SCREENSHOT_DIR");
-    let h = Harness::start_with(&SERVER_ARGS).await;
+    let h = Harness::start_with(&[
+        "--moderation",
+        "pre",
+        "--demo-moderator",
+        "--trust-proxy",
+        "--rate-limits",
+        "on",
+        "--new-readers-per-hour",
+        "3",
+    ])
+    .await;
+    let base = h.base.clone();
+    tokio::task::spawn_blocking(move || {
+        for i in 1..=7 {
+            request_from(&base, &format!("203.0.113.{i}"), "POST", "/api/v1/readers", None, None);
+        }
+        for i in 1..=2 {
+            request_from(&base, &format!("2001:db8:aa:bb00::{i}"), "POST", "/api/v1/readers", None, None);
+        }
+    })
+    .await
+    .expect("farms some tokens");
     h.open_demo().await;
     let thread = h.api_thread().await;
     let parent = thread["comments"][0]["id"]

@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use talkback_protocol::ErrorBody;
 use talkback_protocol::ThreadInfo;
 use talkback_protocol::moderation::{
-    ActionRequest, ActionResults, AuditPage, Ban, BanList, LockRequest, NewBan, QueueFilter,
-    QueuePage, Session, SessionInfo, SignIn, SiteSettings,
+    ActionRequest, ActionResults, AuditPage, Ban, BanList, FarmingReport, LockRequest, NewBan,
+    QueueFilter, QueuePage, Session, SessionInfo, SignIn, SiteSettings,
 };
 use talkback_protocol::routes as paths;
 
@@ -175,6 +175,11 @@ pub async fn bans() -> Result<BanList, Failure> {
 /// Bans a reader (by comment) or an address range; answers the ban as stored.
 pub async fn ban(req: &NewBan) -> Result<Ban, Failure> {
     send_json(Request::post(paths::ADMIN_BANS), req).await
+}
+
+/// Address ranges near or over the new-reader-token ceiling this hour.
+pub async fn farming() -> Result<FarmingReport, Failure> {
+    answer(Request::get(paths::ADMIN_FARMING).send().await).await
 }
 
 /// Lifts a ban.

@@ -481,6 +481,29 @@ pub struct BanList {
     pub bans: Vec<Ban>,
 }
 
+/// Response of `GET /api/v1/admin/farming`: address ranges asking for many new reader tokens,
+/// so moderators can spot token farming without reading the server's log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FarmingReport {
+    /// New reader tokens one range may get per hour; `null` when the ceiling is off.
+    pub ceiling: Option<u64>,
+    /// Ranges at or above half the ceiling this hour, or refused tokens today; busiest first.
+    pub ranges: Vec<FarmingRange>,
+}
+
+/// One address range in a [`FarmingReport`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FarmingRange {
+    /// The range: a /24 for IPv4, a /56 for IPv6.
+    pub range: String,
+    /// New reader tokens it asked for in the current clock hour, refused ones included.
+    pub new_readers: u64,
+    /// Requests refused over the ceiling in the current UTC day.
+    pub refused_today: u64,
+    /// True when it is over the ceiling this hour (its requests are being refused).
+    pub over: bool,
+}
+
 /// What an audit entry is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -39,6 +39,8 @@ pub const ADMIN_BANS: &str = "/api/v1/admin/bans";
 pub const ADMIN_BAN: &str = "/api/v1/admin/bans/{id}";
 /// `GET ?cursor=&limit=`: the audit log, newest first.
 pub const ADMIN_AUDIT: &str = "/api/v1/admin/audit";
+/// `GET`: address ranges near or over the new-reader-token ceiling (token farming).
+pub const ADMIN_FARMING: &str = "/api/v1/admin/farming";
 /// `GET`: the site's moderation settings; `PUT` (admins only): change them.
 pub const ADMIN_SETTINGS: &str = "/api/v1/admin/settings";
 
@@ -56,6 +58,7 @@ pub const MODERATION: &[(&str, &str)] = &[
     ("post", ADMIN_BANS),
     ("delete", ADMIN_BAN),
     ("get", ADMIN_AUDIT),
+    ("get", ADMIN_FARMING),
     ("get", ADMIN_SETTINGS),
     ("put", ADMIN_SETTINGS),
 ];
@@ -84,6 +87,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("post", ADMIN_BANS),
     ("delete", ADMIN_BAN),
     ("get", ADMIN_AUDIT),
+    ("get", ADMIN_FARMING),
     ("get", ADMIN_SETTINGS),
     ("put", ADMIN_SETTINGS),
 ];
@@ -103,6 +107,7 @@ pub const OPTIONAL: &[(&str, &str)] = &[
     ("post", ADMIN_BANS),
     ("delete", ADMIN_BAN),
     ("get", ADMIN_AUDIT),
+    ("get", ADMIN_FARMING),
     ("get", ADMIN_SETTINGS),
     ("put", ADMIN_SETTINGS),
 ];

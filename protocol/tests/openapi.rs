@@ -579,6 +579,7 @@ fn each_route_takes_and_returns_the_right_types() {
         ("post", routes::ADMIN_BANS, Some("NewBan"), &["201"], "Ban"),
         ("delete", routes::ADMIN_BAN, None, &["204"], ""),
         ("get", routes::ADMIN_AUDIT, None, &["200"], "AuditPage"),
+        ("get", routes::ADMIN_FARMING, None, &["200"], "FarmingReport"),
         (
             "get",
             routes::ADMIN_SETTINGS,
@@ -1168,6 +1169,12 @@ fn live_events_are_documented() {
 fn moderation_samples(all_some: bool) -> Vec<(&'static str, Value)> {
     use talkback_protocol::moderation::*;
     let time = "2026-11-24T08:15:00Z".to_owned();
+    let farm = FarmingRange {
+        range: "203.0.113.0/24".to_owned(),
+        new_readers: 31,
+        refused_today: 1,
+        over: true,
+    };
     let mod_comment = ModComment {
         id: id("c_42-x"),
         parent_id: all_some.then(|| id("c_41")),
@@ -1326,6 +1333,14 @@ fn moderation_samples(all_some: bool) -> Vec<(&'static str, Value)> {
         ("BanKind", to_json(&BanKind::IpRange)),
         ("Ban", to_json(&ban)),
         ("BanList", to_json(&BanList { bans: vec![ban] })),
+        ("FarmingRange", to_json(&farm)),
+        (
+            "FarmingReport",
+            to_json(&FarmingReport {
+                ceiling: all_some.then_some(30),
+                ranges: vec![farm.clone()],
+            }),
+        ),
         ("TargetKind", to_json(&TargetKind::Thread)),
         ("AuditEntry", to_json(&entry)),
         (

@@ -45,6 +45,8 @@ pub fn Bans() -> impl IntoView {
             <h2 id="bans-title">"Bans"</h2>
             <p class="hint">"Bans stop posting and voting, never reading. Ban an author from a comment in the queue, or an address range here."</p>
             <RangeForm bans=bans/>
+            <super::farming::Farming bans=bans/>
+            <h3 class="range-title">"Bans in force"</h3>
             <Show when=move || loaded.get() && bans.with(Vec::is_empty)>
                 <p class="empty">"No bans in force."</p>
             </Show>

@@ -2,6 +2,7 @@
 
 mod audit;
 mod bans;
+mod farming;
 mod item;
 mod queue;
 mod settings;

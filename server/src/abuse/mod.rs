@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod content;
+pub mod farming;
 
 use std::net::IpAddr;
 
@@ -285,7 +286,11 @@ pub async fn check_new_reader(state: &AppState, ip: Option<IpAddr>) -> Result<()
     let now = now_micros();
     let hit = state
         .store
-        .hit(format!("readers:{range}:3600"), 3600, now)
+        .hit(
+            format!("{}{range}{}", farming::READERS_PREFIX, farming::READERS_SUFFIX),
+            3600,
+            now,
+        )
         .await?;
     if limit == 0 || hit.count <= limit {
         return Ok(());

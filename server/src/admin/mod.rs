@@ -14,7 +14,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use talkback_protocol::limits::{PAGE_LIMIT_DEFAULT, REASON_MAX_CHARS};
 use talkback_protocol::moderation::{
-    AuditEntry, AuditPage, AuditQuery, Ban, BanList, LockRequest, NewBan, SiteSettings,
+    AuditEntry, AuditPage, AuditQuery, Ban, BanList, FarmingReport, LockRequest, NewBan,
+    SiteSettings,
 };
 use talkback_protocol::routes as paths;
 use talkback_protocol::validate::page_limit;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route(paths::ADMIN_BANS, get(bans).post(ban))
         .route(paths::ADMIN_BAN, delete(lift_ban))
         .route(paths::ADMIN_AUDIT, get(audit))
+        .route(paths::ADMIN_FARMING, get(farming))
         .route(paths::ADMIN_SETTINGS, get(settings).put(put_settings))
 }
 
@@ -155,6 +157,14 @@ async fn lift_ban(
     } else {
         Err(gone())
     }
+}
+
+/// `GET /api/v1/admin/farming`
+async fn farming(
+    State(state): State<AppState>,
+    _me: Moderating,
+) -> Result<Json<FarmingReport>, AppError> {
+    Ok(Json(crate::abuse::farming::report(&state).await?))
 }
 
 /// `GET /api/v1/admin/audit`

@@ -785,3 +785,84 @@ async fn votes_on_held_hidden_rejected_or_deleted_comments_are_refused() {
         (Some(1), Some(0))
     );
 }
+
+/// Asks for a new reader token as a client at `ip` (the server trusts `X-Forwarded-For`).
+async fn new_reader_from(s: &TestServer, ip: &str) -> StatusCode {
+    s.client
+        .post(s.url("/api/v1/readers"))
+        .header("X-Forwarded-For", ip)
+        .send()
+        .await
+        .expect("request")
+        .status()
+}
+
+#[tokio::test]
+async fn moderators_see_the_ranges_near_or_over_the_new_reader_ceiling() {
+    let s = TestServer::start_with(|c| {
+        c.abuse = talkback_server::abuse::AbuseConfig::off();
+        c.abuse.rate_limits = talkback_server::abuse::Switch::On;
+        c.abuse.trust_proxy = true;
+        c.abuse.new_readers_per_hour = 4;
+    })
+    .await;
+    let ed = admin(&s).await;
+    for (ip, n) in [("203.0.113.7", 6), ("198.51.100.9", 2), ("192.0.2.1", 1)] {
+        for _ in 0..n {
+            new_reader_from(&s, ip).await;
+        }
+    }
+    assert_eq!(
+        new_reader_from(&s, "203.0.113.200").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the whole /24 is over the ceiling"
+    );
+    expect_error(
+        s.send(Method::GET, "/api/v1/admin/farming", None, None)
+            .await,
+        401,
+        ErrorCode::Unauthorized,
+    )
+    .await;
+    let res = as_mod(&s, &ed, Method::GET, "/api/v1/admin/farming", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report: talkback_protocol::moderation::FarmingReport = res.json().await.expect("report");
+    assert_eq!(report.ceiling, Some(4));
+    let seen: Vec<_> = report
+        .ranges
+        .iter()
+        .map(|r| (r.range.as_str(), r.new_readers, r.refused_today, r.over))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("203.0.113.0/24", 7, 3, true),
+            ("198.51.100.0/24", 2, 0, false)
+        ],
+        "half the ceiling and up, busiest first; 192.0.2.0/24 asked for one token only"
+    );
+
+    // Banning a listed range stops its posts.
+    let res = as_mod(
+        &s,
+        &ed,
+        Method::POST,
+        "/api/v1/admin/bans",
+        Some(
+            json!({"ip_range": "203.0.113.0/24", "duration_secs": 3600, "reason": "token farming"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let reader = s.reader().await;
+    let res = s
+        .client
+        .post(s.url("/api/v1/comments"))
+        .header("X-Forwarded-For", "203.0.113.50")
+        .bearer_auth(&reader)
+        .json(&json!({"thread": KEY, "body": "from the farm"}))
+        .send()
+        .await
+        .expect("request");
+    expect_error(res, 403, ErrorCode::Banned).await;
+}
