@@ -1,6 +1,7 @@
 //! End-to-end tests of the moderation page `/admin` in real Chromium: a comment held under
 //! pre-moderation is invisible to readers until a moderator approves it there (by button or by
-//! keyboard shortcut), bulk actions, and a wrong password.
+//! keyboard shortcut), bulk actions, the author filter, range bans made by hand, the token-farming
+//! list with its one-click ban, and a wrong password.
 //!
 //! Run through `cargo xtask test`, which builds what these need and says where it is.
 
@@ -539,6 +540,103 @@ async fn ranges_farming_reader_tokens_are_listed_and_banned_in_one_click() {
     assert_eq!(farm.0, 403, "{}", farm.1);
     assert!(farm.1.contains("banned"), "{}", farm.1);
     assert_eq!(elsewhere.0, 201, "{}", elsewhere.1);
+    let _ = admin.close().await;
+}
+
+/// The bodies of the comments the queue lists, top to bottom.
+async fn queue_bodies(c: &Client) -> Vec<String> {
+    let got = c
+        .execute(
+            "return [...document.querySelectorAll('article.item .comment .body')].map(b => b.textContent.trim());",
+            vec![],
+        )
+        .await
+        .expect("reads the queue");
+    serde_json::from_value(got).unwrap_or_default()
+}
+
+/// Types `author` into the queue's author filter and presses Apply, then waits for `want`.
+async fn filter_by_author(c: &Client, author: &str, want: &[&str]) {
+    fill(c, "form.narrow input[name=author]", author).await;
+    click(c, "form.narrow button[type=submit]").await;
+    let want: Vec<String> = want.iter().map(|s| (*s).to_owned()).collect();
+    let started = Instant::now();
+    loop {
+        let got = queue_bodies(c).await;
+        if got == want {
+            return;
+        }
+        assert!(started.elapsed() < TIMEOUT, "filtered by {author:?}, the queue shows {got:?}, not {want:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_queue_narrows_to_one_author_and_back() {
+    let h = Harness::start_with(&SERVER_ARGS).await;
+    let base = h.base.clone();
+    tokio::task::spawn_blocking(move || {
+        let reader = || {
+            let (_, r) = request_from(&base, "127.0.0.1", "POST", "/api/v1/readers", None, None);
+            let r: Json = serde_json::from_str(&r).expect("a reader token");
+            r["token"].as_str().expect("token").to_owned()
+        };
+        let (ada, bob) = (reader(), reader());
+        // Oldest first, so the queue (newest first) lists them in reverse.
+        for (token, author, body) in [
+            (&ada, "Ada Quill", "Ada on the bridge"),
+            (&bob, "Bob Stone", "Bob on the bridge"),
+            (&ada, "Ada Quill", "Ada once more"),
+        ] {
+            let (status, answer) = request_from(
+                &base,
+                "127.0.0.1",
+                "POST",
+                "/api/v1/comments",
+                Some(token),
+                Some(json!({"thread": DEMO_KEY, "body": body, "author": author})),
+            );
+            assert_eq!(status, 201, "{answer}");
+        }
+    })
+    .await
+    .expect("posts as two authors");
+
+    let admin = h.second_browser().await;
+    sign_in(&admin, &h.base, "editor", "talkback-demo").await;
+    item(&admin, "Ada once more").await;
+    assert_eq!(queue_bodies(&admin).await, ["Ada once more", "Bob on the bridge", "Ada on the bridge"]);
+    filter_by_author(&admin, "Ada Quill", &["Ada once more", "Ada on the bridge"]).await;
+    filter_by_author(&admin, "Bob Stone", &["Bob on the bridge"]).await;
+    // The filter stays while switching views.
+    click(&admin, ".filters button:nth-of-type(4)").await;
+    wait(
+        &admin,
+        "the All view is chosen",
+        "return document.querySelector('.filters button:nth-of-type(4)').getAttribute('aria-pressed') === 'true';",
+        vec![],
+    )
+    .await;
+    filter_by_author(&admin, "Bob Stone", &["Bob on the bridge"]).await;
+    filter_by_author(&admin, "Nobody Here", &[]).await;
+    wait(
+        &admin,
+        "an empty result says so",
+        "return document.querySelector('.queue .empty')?.textContent.includes('Nothing here') ?? false;",
+        vec![],
+    )
+    .await;
+    // Empty means everyone again (still the All view, so the demo's comments come back too).
+    fill(&admin, "form.narrow input[name=author]", "").await;
+    click(&admin, "form.narrow button[type=submit]").await;
+    wait(
+        &admin,
+        "the queue lists every author again",
+        "const b = [...document.querySelectorAll('article.item .comment .body')].map(b => b.textContent);
+         return b.length > 3 && b.some(t => t.includes('Ada')) && b.some(t => t.includes('Bob'));",
+        vec![],
+    )
+    .await;
     let _ = admin.close().await;
 }
 
