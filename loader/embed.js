@@ -12,6 +12,9 @@
  * It draws nothing itself: it opens a shadow root on the element (page CSS cannot break the
  * widget, the widget's CSS cannot leak out), reserves room so nothing moves when the thread
  * arrives, and fetches the wasm app only when the element nears the viewport.
+ * There are two apps: the readers' bundle, and a full one with the moderator's controls and the
+ * Isso/Waline adapters, fetched only for another backend than Talkback or when a moderator has
+ * signed in in this tab (docs/size.md).
  * The __TB_*__ names are replaced with content-hashed file names by `cargo xtask build`, which
  * also strips these comments.
  */
@@ -24,14 +27,15 @@
   var url = (name) => new URL(name, base).href;
   var defaults = {};
   for (var k in script.dataset) defaults[k] = script.dataset[k].trim();
-  var app, boot;
-
-  // One download and one instantiation, however many widgets the page mounts.
+  // Glue and wasm of the readers' bundle (at 0) and of the full one (at 2): each downloaded and
+  // instantiated at most once, however many widgets the page mounts.
+  var files = ["__TB_GLUE__", "__TB_WASM__", "__TB_FULL_GLUE__", "__TB_FULL_WASM__"];
+  var apps = [], boots = [];
   var styles;
 
-  function load() {
-    return boot || (boot = import(url("__TB_GLUE__")).then((m) =>
-      m.default({ module_or_path: url("__TB_WASM__") }).then(() => (app = m))));
+  function load(f) {
+    return boots[f] || (boots[f] = import(url(files[f])).then((m) =>
+      m.default({ module_or_path: url(files[f + 1]) }).then(() => (apps[f] = m))));
   }
 
   // Later non-empty values win.
@@ -56,7 +60,7 @@
     reserve.replaceSync(":host{display:block;min-height:var(--talkback-reserve,400px)}");
     var point = document.createElement("div");
     point.className = "tb-mount";
-    var live, observer, dead;
+    var live, observer, dead, upgraded = 0;
 
     function emit(name, detail) {
       // Painted: the thread's own height takes over from the reservation.
@@ -65,7 +69,14 @@
     }
 
     function start() {
-      load().then(() => {
+      var api = o.api || new URL(base).origin;
+      var full = upgraded || !/^\s*(talkback\s*)?$/i.test(o.backend || "");
+      // The widget keeps a moderator's session in sessionStorage under the server's origin
+      // (src/backend/moderator.rs, session_key).
+      try {
+        full = full || sessionStorage.getItem("talkback:moderator:" + api.trim().toLowerCase().replace(/(:\/\/[^\/?#]*).*/, "$1"));
+      } catch (e) {}
+      load(full ? 2 : 0).then((app) => {
         if (dead || live) return;
         // The widget's stylesheet comes inside the glue (no request of its own); one constructed
         // sheet serves every thread on the page.
@@ -77,7 +88,7 @@
         var canonical = document.querySelector('link[rel="canonical"]');
         var lang = el.closest("[lang]");
         live = app.mount(point, merge(o, {
-          api: o.api || new URL(base).origin,
+          api: api,
           title: o.title || document.title,
           lang: o.lang || (lang && lang.lang) || navigator.language,
           // `.href` (not the attribute) so a relative canonical link becomes absolute.
@@ -85,7 +96,17 @@
           pageUrl: location.origin + location.pathname,
           // Other languages than English are fetched by the readers who need them.
           locales: url("locales/") + "{tag}.txt?v=__TB_WASM__",
-          emit: emit
+          emit: emit,
+          // A moderator signed in to the readers' bundle: once the full one is here, the same
+          // thread again with it, holding the height it has now so the page does not move
+          // (asynchronously, so never from inside the app being removed; a failed download
+          // shows the load error).
+          upgrade: () => load(2).finally(() => {
+            if (dead || upgraded++) return;
+            reserve.replaceSync(":host{display:block;min-height:" + el.offsetHeight + "px}");
+            stop();
+            start();
+          })
         }));
       }).catch((e) => {
         console.error("Talkback: comments could not be loaded.", e);
@@ -171,7 +192,7 @@
   window.Talkback = {
     mount: mount,
     // Timers and listeners the widgets hold right now (0 once all are destroyed), for leak tests.
-    live: () => (app ? app.liveResources() : 0)
+    live: () => apps.reduce((n, app) => n + app.liveResources(), 0)
   };
 
   function auto() {

@@ -192,6 +192,7 @@ mod tests {
         assert_eq!(c.title, None);
     }
 
+    #[cfg(feature = "peers")]
     #[test]
     fn isso_and_waline_threads_are_keyed_by_path_like_their_own_clients() {
         let fields = |backend: &str, thread: Option<&str>| Fields {

@@ -101,6 +101,15 @@ async fn wait_on(c: &Client, what: &str, body: &str) {
 }
 
 /// Whether any comment of the widget shows `text`.
+/// How many requests the page made so far for files whose URL contains `name`.
+fn requests_of(name: &str) -> String {
+    format!("return performance.getEntriesByType('resource').filter(e => e.name.includes({name:?})).length;")
+}
+
+/// The readers' bundle's wasm, and the full bundle's (moderator controls, peer adapters).
+const READERS_WASM: &str = "/talkback_bg-";
+const FULL_BUNDLE: &str = "/talkback-full";
+
 fn shows(text: &str) -> String {
     format!(
         "return [...root.querySelectorAll('.tb-body')].some(b => b.textContent.includes({}));",
@@ -199,11 +208,17 @@ async fn a_moderator_signed_in_inside_the_widget_hides_a_comment_for_everyone() 
     .await;
     h.open_demo().await;
     let target = h.comment_with("Buy cheap watches here").await;
-    // Readers see no moderator controls.
+    // Readers see no moderator controls, and do not download them.
     assert_eq!(
         h.js("return root.querySelectorAll('.tb-mod-action').length;", vec![])
             .await,
         json!(0)
+    );
+    assert_eq!(h.js(&requests_of(READERS_WASM), vec![]).await, json!(1));
+    assert_eq!(
+        h.js(&requests_of(FULL_BUNDLE), vec![]).await,
+        json!(0),
+        "a reader's page loads only the readers' bundle"
     );
 
     h.widget(".tb-mod-open")
@@ -226,8 +241,15 @@ async fn a_moderator_signed_in_inside_the_widget_hides_a_comment_for_everyone() 
         .click()
         .await
         .expect("sign in");
+    // The readers' bundle keeps the session and the loader mounts the full bundle in its place.
     let who = h.widget(".tb-mod-who").await.text().await.expect("who");
     assert_eq!(who, "Moderating as editor");
+    assert_eq!(
+        h.js(&requests_of(FULL_BUNDLE), vec![]).await,
+        json!(2),
+        "the full bundle's glue and wasm, once the moderator signed in"
+    );
+    h.own(&target.id, ".tb-mod-action[data-action=hide]").await;
 
     h.own(&target.id, ".tb-mod-action[data-action=hide]")
         .await
@@ -261,9 +283,15 @@ async fn a_moderator_signed_in_inside_the_widget_hides_a_comment_for_everyone() 
     );
     other.close().await.expect("close the second browser");
 
-    // The session lasts for the tab: after a reload the controls are still there, until Sign out.
+    // The session lasts for the tab: after a reload the controls are still there, from the full
+    // bundle straight away, until Sign out.
     h.reload().await;
     h.widget(".tb-mod-action").await;
+    assert_eq!(
+        h.js(&requests_of(READERS_WASM), vec![]).await,
+        json!(0),
+        "a stored session loads the full bundle only"
+    );
     h.widget(".tb-sign-out").await.click().await.expect("sign out");
     h.widget(".tb-mod-open").await;
     assert_eq!(
@@ -271,6 +299,10 @@ async fn a_moderator_signed_in_inside_the_widget_hides_a_comment_for_everyone() 
             .await,
         json!(0)
     );
+    // Signed out, the next page view is a reader's again.
+    h.reload().await;
+    h.widget(".tb-mod-open").await;
+    assert_eq!(h.js(&requests_of(FULL_BUNDLE), vec![]).await, json!(0));
 }
 
 #[tokio::test]

@@ -19,6 +19,8 @@ pub struct Reply {
     /// The body as text (JSON is parsed by the caller, so bad JSON is a typed error, not a panic).
     pub body: String,
     /// The value of the header asked for with [`Extra::header`], when the answer had it.
+    // Only the peer adapters ask for one.
+    #[cfg_attr(not(feature = "peers"), allow(dead_code))]
     pub header: Option<String>,
 }
 

@@ -4,12 +4,16 @@
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 mod http;
+#[cfg(feature = "peers")]
 pub mod isso;
+#[cfg(feature = "peers")]
 mod local;
 pub mod moderator;
+#[cfg(feature = "peers")]
 pub mod peer;
 pub mod talkback;
 pub mod token;
+#[cfg(feature = "peers")]
 pub mod waline;
 
 use std::future::Future;
@@ -58,8 +62,10 @@ pub enum BackendKind {
     #[default]
     Talkback,
     /// An Isso server (0.13 and later API).
+    #[cfg(feature = "peers")]
     Isso,
     /// A Waline server (`@waline/vercel` API).
+    #[cfg(feature = "peers")]
     Waline,
 }
 
@@ -68,8 +74,16 @@ impl BackendKind {
     pub fn parse(s: Option<&str>) -> Result<Self, String> {
         match s.map(str::trim).unwrap_or("").to_ascii_lowercase().as_str() {
             "" | "talkback" => Ok(BackendKind::Talkback),
+            #[cfg(feature = "peers")]
             "isso" => Ok(BackendKind::Isso),
+            #[cfg(feature = "peers")]
             "waline" => Ok(BackendKind::Waline),
+            // The loader mounts the full bundle for these; only a page loading the readers'
+            // bundle by hand gets here.
+            #[cfg(not(feature = "peers"))]
+            peer @ ("isso" | "waline") => Err(format!(
+                "data-backend=\"{peer}\" needs the full bundle; load the widget through embed.js"
+            )),
             other => Err(format!(
                 "data-backend=\"{other}\" is not supported; use \"talkback\", \"isso\" or \"waline\""
             )),
@@ -90,7 +104,9 @@ pub fn connect(kind: BackendKind, api: &str, sso: Option<&str>) -> std::rc::Rc<d
         BackendKind::Talkback => {
             std::rc::Rc::new(talkback::TalkbackBackend::new(api).signed_in(sso))
         }
+        #[cfg(feature = "peers")]
         BackendKind::Isso => std::rc::Rc::new(isso::IssoBackend::new(api)),
+        #[cfg(feature = "peers")]
         BackendKind::Waline => std::rc::Rc::new(waline::WalineBackend::new(api)),
     }
 }

@@ -11,15 +11,33 @@ use crate::backend::BackendError;
 #[derive(Clone, Default)]
 pub struct Host {
     emit: Option<js_sys::Function>,
+    /// The loader's way to replace this widget with the full bundle's (`upgrade`); the full
+    /// bundle has nothing to upgrade to.
+    #[cfg_attr(feature = "moderation", allow(dead_code))]
+    upgrade: Option<js_sys::Function>,
 }
 
 impl Host {
     /// Takes `emit` from the loader's options object; without it events are dropped.
     pub fn from_js(options: &JsValue) -> Self {
-        let emit = js_sys::Reflect::get(options, &JsValue::from_str("emit"))
-            .ok()
-            .and_then(|f| f.dyn_into().ok());
-        Host { emit }
+        let function = |name: &str| {
+            js_sys::Reflect::get(options, &JsValue::from_str(name))
+                .ok()
+                .and_then(|f| f.dyn_into().ok())
+        };
+        Host {
+            emit: function("emit"),
+            upgrade: function("upgrade"),
+        }
+    }
+
+    /// Asks the loader to mount the full bundle in place of this widget (a moderator signed in
+    /// to the readers' bundle, which has no moderator controls).
+    #[cfg(not(feature = "moderation"))]
+    pub fn upgrade(&self) {
+        if let Some(upgrade) = &self.upgrade {
+            let _ = upgrade.call0(&JsValue::NULL);
+        }
     }
 
     fn emit(&self, name: &str, fields: &[(&str, JsValue)]) {

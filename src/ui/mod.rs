@@ -13,10 +13,15 @@ mod item;
 mod keys;
 pub mod lang;
 pub mod live;
+#[cfg(feature = "moderation")]
+mod moderate;
+#[cfg(not(feature = "moderation"))]
+#[path = "moderate_none.rs"]
 mod moderate;
 mod own;
 mod replies;
 mod report;
+mod sign_in;
 mod state;
 mod stream;
 mod votes;

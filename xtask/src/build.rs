@@ -2,12 +2,14 @@
 //!
 //! dist/ layout: `embed.js` (stable name, the only URL site owners write; `count.js` beside it
 //! for listing pages), content-hashed
-//! `talkback-<h>.js` (the glue, carrying the stylesheet), `talkback_bg-<h>.wasm` (cacheable forever), and the demo
+//! `talkback-<h>.js` (the glue, carrying the stylesheet), `talkback_bg-<h>.wasm` (cacheable forever)
+//! of the readers' bundle and `talkback-full-<h>.js`, `talkback-full_bg-<h>.wasm` of the full
+//! one (moderator controls and the Isso/Waline adapters; docs/size.md), the demo
 //! page `index.html` with its `demo/` assets, and the moderation page in `admin/`.
 
 mod admin;
 
-use crate::{Workspace, imports, run_cmd, tools};
+use crate::{Workspace, imports, run_cmd, size, tools};
 use anyhow::{Context, Result, bail};
 use flate2::{Compression, write::GzEncoder};
 use sha2::{Digest, Sha256};
@@ -34,7 +36,34 @@ const OUT_NAME: &str = "talkback";
 /// Hex digits of the sha256 kept in file names: plenty to never collide between two releases.
 const HASH_LEN: usize = 10;
 
-/// The hashed file names `embed.js` is filled in with.
+/// Which of the widget's two builds (docs/size.md, "Two bundles").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    /// What every reader downloads: no moderator controls, no Isso/Waline adapters.
+    Readers,
+    /// Everything: the loader mounts it for peer backends and signed-in moderators.
+    Full,
+}
+
+impl Variant {
+    /// The root crate's features this variant is compiled with (on top of none).
+    fn features(self) -> &'static str {
+        match self {
+            Variant::Readers => "",
+            Variant::Full => "moderation,peers",
+        }
+    }
+
+    /// The stem of the hashed file names in dist/.
+    fn stem(self) -> &'static str {
+        match self {
+            Variant::Readers => OUT_NAME,
+            Variant::Full => "talkback-full",
+        }
+    }
+}
+
+/// The hashed file names of one bundle (glue with the stylesheet, wasm).
 struct Bundle {
     glue: String,
     wasm: String,
@@ -43,18 +72,95 @@ struct Bundle {
 /// The files a page view of the widget transfers (loader, glue with the stylesheet, wasm), as
 /// built into dist/.
 pub struct Widget {
+    /// The readers' bundle with the loader: what every reader pays, and what the ratchet holds.
     /// Paths inside dist/, in the order the size table lists them.
     pub files: Vec<PathBuf>,
+    /// Sizes of `files`, measured before another build in this tree could replace them.
+    pub readers_size: size::Totals,
+    /// Sizes of the full bundle with the loader (peer backends, moderators).
+    pub full_size: size::Totals,
 }
 
 /// Builds everything into `dist/`, prints the size table and returns the widget's files.
 pub fn run(ws: &Workspace) -> Result<Widget> {
+    let _lock = exclusive(ws)?;
     let nightly = tools::ensure_nightly(ws)?;
     let wasm_opt = tools::wasm_opt(ws)?;
     let esbuild = tools::esbuild(ws)?;
 
-    let raw_wasm = compile_wasm(ws, nightly)?;
-    let staging = ws.target.join("xtask-bindgen");
+    let css = ws.target.join("xtask-talkback.min.css");
+    minify(&esbuild, &ws.root.join("style").join("talkback.css"), &css)?;
+    let css = read_text(&css)?;
+    reset_dir(&ws.dist)?;
+    let mut bundles = Vec::new();
+    for variant in [Variant::Readers, Variant::Full] {
+        let started = Instant::now();
+        bundles.push(bundle(ws, nightly, &wasm_opt, &esbuild, variant, &css)?);
+        println!("xtask: {variant:?} bundle took {:.1?}", started.elapsed());
+    }
+    let [readers, full] = <[Bundle; 2]>::try_from(bundles)
+        .map_err(|_| anyhow::anyhow!("expected exactly two bundles"))?;
+
+    let loader_path = ws.root.join("loader").join("embed.js");
+    let loader = read_text(&loader_path)?;
+    let embed = fill_loader(&strip_js(&loader), &readers, &full)
+        .with_context(|| format!("while filling in {}", loader_path.display()))?;
+    let filled = ws.target.join("xtask-embed.js");
+    write(&filled, embed.as_bytes())?;
+    minify(&esbuild, &filled, &ws.dist.join("embed.js"))?;
+    write(&ws.dist.join("count.js"), crate::counts::script(&ws.root)?.as_bytes())?;
+    // The widget embeds English and fetches another language's file when a reader needs it.
+    copy_dir(&ws.root.join("locales"), &ws.dist.join("locales"))?;
+
+    copy_file(&ws.root.join("index.html"), &ws.dist.join("index.html"))?;
+    let demo_assets = ws.root.join("demo");
+    if demo_assets.is_dir() {
+        copy_dir(&demo_assets, &ws.dist.join("demo"))?;
+    }
+
+    admin::build(ws, nightly)?;
+
+    // count.js is not part of a widget page view (listing pages load it instead of the widget),
+    // so it is listed below the total with the demo files; it has its own budget test.
+    let files = ["embed.js", &readers.glue, &readers.wasm].map(|n| ws.dist.join(n)).to_vec();
+    let full = ["embed.js", &full.glue, &full.wasm].map(|n| ws.dist.join(n)).to_vec();
+    print_sizes(&ws.dist, &files, &full)?;
+    let (readers_size, full_size) = (size::measure(&files)?, size::measure(&full)?);
+    Ok(Widget { files, readers_size, full_size })
+}
+
+/// Holds the build's staging directories and dist/ for this process until dropped: two builds in
+/// one tree at once (several people or agents in one checkout) would otherwise interleave their
+/// steps and ship half of each.
+fn exclusive(ws: &Workspace) -> Result<fs::File> {
+    fs::create_dir_all(&ws.target).with_context(|| format!("could not create {}", ws.target.display()))?;
+    let path = ws.target.join("xtask-build.lock");
+    let file = fs::File::create(&path).with_context(|| format!("could not create {}", path.display()))?;
+    if file.try_lock().is_err() {
+        println!("xtask: waiting for the other `cargo xtask` build in this tree to finish");
+        file.lock().with_context(|| format!("could not lock {}", path.display()))?;
+    }
+    Ok(file)
+}
+
+/// Compiles, binds, shrinks and minifies one variant, and writes its hashed glue and wasm into
+/// dist/. The stylesheet `css` rides in the glue as `export const css`: the loader applies it as
+/// a constructed sheet, so a page view makes one request fewer before its first paint (and no
+/// page can load the widget's markup without its styles).
+fn bundle(
+    ws: &Workspace,
+    nightly: &str,
+    wasm_opt: &Path,
+    esbuild: &Path,
+    variant: Variant,
+    css: &str,
+) -> Result<Bundle> {
+    let raw_wasm = compile_wasm(ws, nightly, variant)?;
+    // Named like before for the readers' bundle, so docs/size.md's twiggy recipe still applies.
+    let staging = match variant {
+        Variant::Readers => ws.target.join("xtask-bindgen"),
+        Variant::Full => ws.target.join("xtask-bindgen-full"),
+    };
     reset_dir(&staging)?;
     println!("xtask: wasm-bindgen {} -> {}", raw_wasm.display(), staging.display());
     let started = Instant::now();
@@ -73,63 +179,44 @@ pub fn run(ws: &Workspace) -> Result<Widget> {
     println!("xtask: shortened the names of {renamed} imports");
     let optimized = staging.join(format!("{OUT_NAME}_bg.opt.wasm"));
     let started = Instant::now();
-    run_cmd(Command::new(&wasm_opt).args(WASM_OPT_FLAGS).arg(&bound_wasm).arg("-o").arg(&optimized))?;
+    run_cmd(Command::new(wasm_opt).args(WASM_OPT_FLAGS).arg(&bound_wasm).arg("-o").arg(&optimized))?;
     println!("xtask: wasm-opt took {:.1?}", started.elapsed());
 
-    let css = staging.join(format!("{OUT_NAME}.min.css"));
-    minify(&esbuild, &ws.root.join("style").join("talkback.css"), &css)?;
-    // The stylesheet rides in the glue as `export const css`: the loader applies it as a
-    // constructed sheet, so a page view makes one request fewer before its first paint (and
-    // no page can load the widget's markup without its styles).
     let glue_src = staging.join(format!("{OUT_NAME}.js"));
-    let with_css = format!("{}\nexport const css = {};\n", read_text(&glue_src)?, serde_json::to_string(&read_text(&css)?)?);
+    let with_css = format!("{}\nexport const css = {};\n", read_text(&glue_src)?, serde_json::to_string(css)?);
     write(&glue_src, with_css.as_bytes())?;
     let glue = staging.join(format!("{OUT_NAME}.min.js"));
-    minify(&esbuild, &glue_src, &glue)?;
+    minify(esbuild, &glue_src, &glue)?;
 
-    reset_dir(&ws.dist)?;
+    let stem = variant.stem();
     let bundle = Bundle {
-        glue: emit_hashed(&glue, &ws.dist, OUT_NAME, "js")?,
-        wasm: emit_hashed(&optimized, &ws.dist, &format!("{OUT_NAME}_bg"), "wasm")?,
+        glue: emit_hashed(&glue, &ws.dist, stem, "js")?,
+        wasm: emit_hashed(&optimized, &ws.dist, &format!("{stem}_bg"), "wasm")?,
     };
-    // Snippets (`#[wasm_bindgen(module = ...)]`) are imported by the glue through relative paths.
+    // Snippets (`#[wasm_bindgen(module = ...)]`) are imported by the glue through relative paths
+    // that carry their crate's hash, so both bundles' fit side by side.
     let snippets = staging.join("snippets");
     if snippets.is_dir() {
         copy_dir(&snippets, &ws.dist.join("snippets"))?;
     }
-
-    let loader_path = ws.root.join("loader").join("embed.js");
-    let loader = read_text(&loader_path)?;
-    let embed = fill_loader(&strip_js(&loader), &bundle)
-        .with_context(|| format!("while filling in {}", loader_path.display()))?;
-    let filled = staging.join("embed.js");
-    write(&filled, embed.as_bytes())?;
-    minify(&esbuild, &filled, &ws.dist.join("embed.js"))?;
-    write(&ws.dist.join("count.js"), crate::counts::script(&ws.root)?.as_bytes())?;
-    // The widget embeds English and fetches another language's file when a reader needs it.
-    copy_dir(&ws.root.join("locales"), &ws.dist.join("locales"))?;
-
-    copy_file(&ws.root.join("index.html"), &ws.dist.join("index.html"))?;
-    let demo_assets = ws.root.join("demo");
-    if demo_assets.is_dir() {
-        copy_dir(&demo_assets, &ws.dist.join("demo"))?;
-    }
-
-    admin::build(ws, nightly)?;
-
-    // count.js is not part of a widget page view (listing pages load it instead of the widget),
-    // so it is listed below the total with the demo files; it has its own budget test.
-    let files = ["embed.js", &bundle.glue, &bundle.wasm].map(|n| ws.dist.join(n)).to_vec();
-    print_sizes(&ws.dist, &files)?;
-    Ok(Widget { files })
+    Ok(bundle)
 }
 
 /// Compiles the widget with the pinned nightly, rebuilding `std` with immediate-abort panics:
 /// a panic becomes a bare wasm trap, so no panic messages, `Location`s or formatting machinery
 /// are linked in. Only this command uses nightly; its own target directory keeps it from
 /// invalidating the stable builds of the server and the tests.
-fn compile_wasm(ws: &Workspace, nightly: &str) -> Result<PathBuf> {
+///
+/// Both variants share the target directory: dependencies compile once, and each variant's
+/// `talkback` keeps its own artifacts (cargo hashes features into them), so an unchanged
+/// variant is not rebuilt. The uplifted `talkback.wasm` is the last variant built, which is
+/// why the caller binds it before building the next.
+fn compile_wasm(ws: &Workspace, nightly: &str, variant: Variant) -> Result<PathBuf> {
     let (mut cmd, wasm) = compile_cmd(ws, nightly, "talkback", "talkback");
+    cmd.arg("--no-default-features");
+    if !variant.features().is_empty() {
+        cmd.args(["--features", variant.features()]);
+    }
     run_cmd(&mut cmd)?;
     Ok(wasm)
 }
@@ -168,11 +255,14 @@ fn minify(esbuild: &Path, src: &Path, dst: &Path) -> Result<()> {
 
 /// Replaces the loader's placeholders with the hashed names; every placeholder must be present,
 /// or the loader would fetch a literal `__TB_…__` URL in production.
-fn fill_loader(loader: &str, bundle: &Bundle) -> Result<String> {
+fn fill_loader(loader: &str, readers: &Bundle, full: &Bundle) -> Result<String> {
     let mut out = loader.to_owned();
-    for (placeholder, name) in
-        [("__TB_GLUE__", &bundle.glue), ("__TB_WASM__", &bundle.wasm)]
-    {
+    for (placeholder, name) in [
+        ("__TB_GLUE__", &readers.glue),
+        ("__TB_WASM__", &readers.wasm),
+        ("__TB_FULL_GLUE__", &full.glue),
+        ("__TB_FULL_WASM__", &full.wasm),
+    ] {
         if !out.contains(placeholder) {
             bail!("loader/embed.js has no `{placeholder}` placeholder (expected where `{name}` goes)");
         }
@@ -225,12 +315,13 @@ pub fn gzip_len(bytes: &[u8]) -> Result<usize> {
     Ok(enc.finish()?.len())
 }
 
-/// Prints raw and gzip -9 sizes: the widget files with their total, then the demo page files.
-fn print_sizes(dist: &Path, widget: &[PathBuf]) -> Result<()> {
+/// Prints raw and gzip -9 sizes: the readers' bundle with its total (the "widget total" the
+/// ratchet holds), the full bundle's own files with its total, then the demo page files.
+fn print_sizes(dist: &Path, widget: &[PathBuf], full: &[PathBuf]) -> Result<()> {
     let mut files = Vec::new();
     list_files(dist, &mut files)?;
     files.sort();
-    let demo: Vec<_> = files.iter().filter(|f| !widget.contains(f)).collect();
+    let demo: Vec<_> = files.iter().filter(|f| !widget.contains(f) && !full.contains(f)).collect();
 
     println!("\n{:<40} {:>10} {:>10}", "dist/", "raw", "gzip -9");
     let row = |path: &Path| -> Result<(usize, usize)> {
@@ -247,6 +338,19 @@ fn print_sizes(dist: &Path, widget: &[PathBuf]) -> Result<()> {
         gz_total += gz;
     }
     println!("{:<40} {raw_total:>10} {gz_total:>10}", "widget total");
+    // The loader is in both; the full bundle's total counts it once more.
+    let (mut raw_total, mut gz_total) = (0, 0);
+    for path in full {
+        let (raw, gz) = if widget.contains(path) {
+            let bytes = fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+            (bytes.len(), gzip_len(&bytes)?)
+        } else {
+            row(path)?
+        };
+        raw_total += raw;
+        gz_total += gz;
+    }
+    println!("{:<40} {raw_total:>10} {gz_total:>10}", "full bundle total (peers, moderators)");
     println!("{}", "-".repeat(62));
     for path in demo {
         row(path)?;
@@ -332,18 +436,26 @@ mod tests {
         );
     }
 
+    fn bundles() -> (Bundle, Bundle) {
+        (
+            Bundle { glue: "g.js".into(), wasm: "w.wasm".into() },
+            Bundle { glue: "fg.js".into(), wasm: "fw.wasm".into() },
+        )
+    }
+
     #[test]
     fn loader_placeholders_are_all_filled() {
-        let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into() };
-        let filled = fill_loader("import('__TB_GLUE__'); '__TB_WASM__'", &bundle).unwrap();
-        assert_eq!(filled, "import('g.js'); 'w.wasm'");
+        let (readers, full) = bundles();
+        let loader = "['__TB_GLUE__', '__TB_WASM__', '__TB_FULL_GLUE__', '__TB_FULL_WASM__']";
+        let filled = fill_loader(loader, &readers, &full).unwrap();
+        assert_eq!(filled, "['g.js', 'w.wasm', 'fg.js', 'fw.wasm']");
     }
 
     #[test]
     fn a_missing_placeholder_is_an_error_naming_it() {
-        let bundle = Bundle { glue: "g.js".into(), wasm: "w.wasm".into() };
-        let err = fill_loader("'__TB_GLUE__'", &bundle).unwrap_err();
-        assert!(err.to_string().contains("__TB_WASM__"), "{err}");
+        let (readers, full) = bundles();
+        let err = fill_loader("'__TB_GLUE__' '__TB_WASM__' '__TB_FULL_GLUE__'", &readers, &full).unwrap_err();
+        assert!(err.to_string().contains("__TB_FULL_WASM__"), "{err}");
     }
 
     #[test]
@@ -355,11 +467,15 @@ mod tests {
     #[test]
     fn the_loader_fits_its_2_kb_gzip_budget() {
         let loader = Path::new(env!("CARGO_MANIFEST_DIR")).join("../loader/embed.js");
-        let bundle = Bundle {
+        let readers = Bundle {
             glue: "talkback-0123456789.js".into(),
             wasm: "talkback_bg-0123456789.wasm".into(),
         };
-        let js = fill_loader(&strip_js(&fs::read_to_string(loader).unwrap()), &bundle).unwrap();
+        let full = Bundle {
+            glue: "talkback-full-0123456789.js".into(),
+            wasm: "talkback-full_bg-0123456789.wasm".into(),
+        };
+        let js = fill_loader(&strip_js(&fs::read_to_string(loader).unwrap()), &readers, &full).unwrap();
         let size = gzip_len(js.as_bytes()).unwrap();
         assert!(size <= 2048, "embed.js is {size} bytes gzip, over its 2048-byte budget");
     }

@@ -24,7 +24,8 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let smtp_python = smtp_sink::ensure(ws)?;
     let widget = build::run(ws)?;
     // Judged now, reported again after the tests, so a size regression does not hide them.
-    let size_ok = size::check(ws, size::measure(&widget.files)?)?;
+    let size_ok = size::check(ws, widget.readers_size)?;
+    size::print_full(&widget);
     let server = ws.build_server()?;
     let axe = tools::axe_core(ws)?;
 
