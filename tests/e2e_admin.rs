@@ -640,6 +640,103 @@ async fn the_queue_narrows_to_one_author_and_back() {
     let _ = admin.close().await;
 }
 
+/// Runs axe-core (installed by `cargo xtask test`, path in `TALKBACK_AXE`) on the page in `c`;
+/// returns its violations in short.
+async fn axe_violations(c: &Client) -> Json {
+    let path = std::env::var_os("TALKBACK_AXE")
+        .unwrap_or_else(|| panic!("TALKBACK_AXE is not set: run `cargo xtask test`, which installs axe-core"));
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path:?}: {e}"));
+    // WebDriver scripts run outside the page's Content-Security-Policy, so /admin's strict one
+    // does not stop axe from being injected.
+    c.execute(&format!("{source}\nreturn null;"), vec![]).await.expect("axe-core loads");
+    let script = "const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ['violations'] })
+            .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => [n.target, n.failureSummary]) }))),
+                  e => done({ axe_error: String(e) }));";
+    c.execute_async(script, vec![]).await.expect("axe runs in the page")
+}
+
+async fn assert_accessible(c: &Client, view: &str) {
+    let violations = axe_violations(c).await;
+    assert_eq!(violations, json!([]), "axe-core violations on /admin's {view}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn axe_finds_no_violations_on_any_admin_view() {
+    let h = Harness::start_with(&[
+        "--moderation",
+        "pre",
+        "--demo-moderator",
+        "--trust-proxy",
+        "--rate-limits",
+        "on",
+        "--new-readers-per-hour",
+        "2",
+    ])
+    .await;
+    let base = h.base.clone();
+    tokio::task::spawn_blocking(move || {
+        for i in 1..=3 {
+            request_from(&base, &format!("203.0.113.{i}"), "POST", "/api/v1/readers", None, None);
+        }
+    })
+    .await
+    .expect("farms some tokens");
+    h.open_demo().await;
+    let parent = h.api_thread().await["comments"][0]["id"].as_str().expect("the demo has comments").to_owned();
+    h.seed(move |api| {
+        api.post(Post { thread: DEMO_KEY, parent: Some(&parent), body: "A held reply with **bold** words" });
+    })
+    .await;
+    let c = &h.client;
+
+    // Sign-in, empty and after a refusal.
+    c.goto(&format!("{}/admin/", h.base)).await.expect("/admin loads");
+    find(c, "#signin-name").await;
+    assert_accessible(c, "sign-in form").await;
+    sign_in(c, &h.base, "editor", "wrong password").await;
+    wait(c, "the refusal shows", "return !!document.querySelector('#signin-error')?.textContent;", vec![]).await;
+    assert_accessible(c, "sign-in form with its error").await;
+
+    // The queue, with the shortcut help, the context and a selection open.
+    sign_in(c, &h.base, "editor", "talkback-demo").await;
+    let (id, _) = item(c, "A held reply").await;
+    click(c, &format!("#{id} details.context summary")).await;
+    click(c, &format!("#{id} .pick input")).await;
+    find(c, ".bulk").await;
+    assert_accessible(c, "queue").await;
+    click(c, ".filters button:nth-of-type(4)").await;
+    wait(c, "the All view lists the demo", "return document.querySelectorAll('article.item').length > 5;", vec![]).await;
+    assert_accessible(c, "queue (All)").await;
+
+    // Bans: the form with a complaint, the farming list, a ban in force.
+    open_bans(c).await;
+    find(c, "ul.farm-list li").await;
+    fill(c, "#ban-range", "198.51.100.0/24").await;
+    click(c, "form.range-form button[type=submit]").await;
+    find(c, "li.ban-row").await;
+    fill(c, "#ban-range", "10.0.0.0/33").await;
+    click(c, "form.range-form button[type=submit]").await;
+    wait(c, "the complaint shows", "return !!document.getElementById('ban-range-error').textContent;", vec![]).await;
+    assert_accessible(c, "bans").await;
+
+    click(c, "nav.nav button:nth-of-type(3)").await;
+    find(c, ".audit table tbody tr").await;
+    assert_accessible(c, "audit log").await;
+
+    click(c, "nav.nav button:nth-of-type(4)").await;
+    find(c, ".settings input[type=radio]").await;
+    assert_accessible(c, "settings").await;
+
+    // The check can fail: a nameless button is reported.
+    c.execute("document.querySelector('main').append(document.createElement('button')); return null;", vec![])
+        .await
+        .expect("adds a nameless button");
+    let violations = axe_violations(c).await;
+    assert!(violations.to_string().contains("button-name"), "{violations}");
+}
+
 /// (file name, viewport width, viewport height)
 const SHOTS: &[(&str, u32, u32)] = &[("admin-desktop.png", 1200, 1100), ("admin-mobile.png", 360, 1100)];
 
