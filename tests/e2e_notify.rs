@@ -65,8 +65,9 @@ async fn a_reply_mail_reaches_the_author_and_its_unsubscribe_link_works() {
     ])
     .await;
 
-    // Ruth comments with her address.
+    // Ruth comments with her address; the field says what it is for.
     h.open(PAGE).await;
+    assert!(email_label(&h).await.contains("reply notifications"));
     h.top_form("textarea[name=body]")
         .await
         .send_keys("Who pays for the new bridge?")
@@ -156,4 +157,30 @@ async fn a_reply_mail_reaches_the_author_and_its_unsubscribe_link_works() {
         .await;
     assert!(!again.is_empty());
     sink.expect_no_more(2, Duration::from_secs(3)).await;
+}
+
+/// The accessible label of the top-level form's email field.
+async fn email_label(h: &Harness) -> String {
+    let label = h
+        .wait_js(
+            "the top-level form has an email field",
+            "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+             return form?.querySelector('input[name=email]')?.closest('label')?.querySelector('.tb-label')?.textContent ?? null;",
+            vec![],
+        )
+        .await;
+    label.as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn without_mail_the_email_field_promises_no_notifications() {
+    let h = Harness::start().await;
+    h.open_demo().await;
+    let label = email_label(&h).await;
+    assert!(!label.contains("notification"), "{label}");
+    assert!(label.contains("only the site's team can see it"), "{label}");
+    let title = h
+        .js("return root.querySelector('form.tb-form input[name=email]').title;", vec![])
+        .await;
+    assert_eq!(title.as_str(), Some(label.as_str()), "the tooltip says the same");
 }

@@ -387,7 +387,8 @@ async fn name_and_email_are_remembered_and_the_email_is_never_shown_or_sent_back
             vec![],
         )
         .await;
-    assert_eq!(label, json!("Email (optional, never shown — for reply notifications)"));
+    // This server has no --smtp-url, so the field promises no reply notifications (e2e_notify has one that does).
+    assert_eq!(label, json!("Email (optional, never shown — only the site's team can see it)"));
     h.top_form("input[name=author]").await.send_keys("Ruth from Riverside").await.expect("type a name");
     h.top_form("input[name=email]").await.send_keys(EMAIL).await.expect("type an email");
     let body = "Please let me know if anyone answers.";

@@ -11,7 +11,14 @@ use talkback_protocol::{
 };
 
 /// Fields of a `ThreadInfo`.
-pub const THREAD_INFO: &[&str] = &["key", "title", "url", "comment_count", "locked"];
+pub const THREAD_INFO: &[&str] = &[
+    "key",
+    "title",
+    "url",
+    "comment_count",
+    "locked",
+    "reply_mail",
+];
 /// Fields of a `Comment`.
 pub const COMMENT: &[&str] = &[
     "id",
@@ -191,6 +198,7 @@ mod tests {
             url: None,
             comment_count: 0,
             locked: false,
+            reply_mail: false,
         };
         assert_eq!(keys(&info), sorted(THREAD_INFO));
         assert_eq!(keys(&sample_comment()), sorted(COMMENT));
@@ -240,7 +248,7 @@ mod tests {
             m.remove("replies_cursor");
         }
         let page = serde_json::json!({
-            "thread": {"key": "k", "title": null, "url": null, "comment_count": 1, "locked": false},
+            "thread": {"key": "k", "title": null, "url": null, "comment_count": 1, "locked": false, "reply_mail": false},
             "comments": [c],
             "next_cursor": null,
             "last_event_id": null

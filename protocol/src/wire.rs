@@ -109,6 +109,10 @@ pub struct ThreadInfo {
     /// A moderator closed the thread: new comments are refused with `thread_locked`.
     #[serde(default)]
     pub locked: bool,
+    /// The server mails reply notifications to authors who leave an email address; without it
+    /// an address is only stored, and clients should not promise notifications.
+    #[serde(default)]
+    pub reply_mail: bool,
 }
 
 /// One comment as sent to clients.

@@ -258,6 +258,7 @@ fn samples(all_some: bool) -> Vec<(&'static str, Value)> {
         }),
         comment_count: 52,
         locked: all_some,
+        reply_mail: all_some,
     };
     vec![
         ("ThreadInfo", to_json(&thread)),
@@ -1194,6 +1195,7 @@ fn moderation_samples(all_some: bool) -> Vec<(&'static str, Value)> {
         url: all_some.then(|| "https://news.example/story".to_owned()),
         comment_count: 3,
         locked: all_some,
+        reply_mail: all_some,
     };
     let report = ReportInfo {
         reason: ReportReason::OffTopic,

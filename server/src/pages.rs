@@ -41,6 +41,7 @@ pub async fn thread_page(
                 url: None,
                 comment_count: 0,
                 locked: false,
+                reply_mail: state.notify.is_some(),
             },
             comments: Vec::new(),
             next_cursor: None,
@@ -59,7 +60,7 @@ pub async fn thread_page(
     let last_event_id = Some(u64::try_from(thread.last_event).unwrap_or(0));
     Ok(ThreadPage {
         last_event_id,
-        thread: info(thread),
+        thread: info(thread, state.notify.is_some()),
         comments: fill(state, page.slots, viewer).await?,
         next_cursor,
     })
@@ -99,7 +100,7 @@ pub async fn context_page(
         .context(target.as_str(), replies)
         .ok_or(StoreError::CommentNotFound)?;
     Ok(ContextPage {
-        thread: info(thread),
+        thread: info(thread, state.notify.is_some()),
         target: target.clone(),
         comments: fill(state, slots, viewer).await?,
     })
@@ -135,13 +136,14 @@ pub async fn reply_count(state: &AppState, id: &str) -> Result<u64, AppError> {
     Ok(forest.reply_count(id).unwrap_or(0))
 }
 
-fn info(thread: ThreadRow) -> ThreadInfo {
+fn info(thread: ThreadRow, reply_mail: bool) -> ThreadInfo {
     ThreadInfo {
         key: thread.key,
         title: thread.title,
         url: thread.url,
         comment_count: thread.comment_count,
         locked: thread.locked,
+        reply_mail,
     }
 }
 

@@ -213,6 +213,8 @@ pub fn thread_page(
             url: None,
             comment_count: thread.total_replies,
             locked: false,
+            // The widget cannot tell whether this server mails replies; it promises nothing.
+            reply_mail: false,
         },
         comments,
         next_cursor,

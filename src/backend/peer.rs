@@ -296,6 +296,8 @@ pub(crate) mod tests {
             url: None,
             comment_count: 6,
             locked: false,
+            // The widget cannot tell whether this server mails replies; it promises nothing.
+            reply_mail: false,
         };
         let page = context_of(info.clone(), all.clone(), &CommentId::parse("3").unwrap()).unwrap();
         assert_eq!(ids(&page.comments), ["1", "2", "3", "4"]);

@@ -275,6 +275,8 @@ pub fn thread_page(
             url: None,
             comment_count: list.count,
             locked: false,
+            // The widget cannot tell whether this server mails replies; it promises nothing.
+            reply_mail: false,
         },
         comments,
         next_cursor,

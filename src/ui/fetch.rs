@@ -38,6 +38,7 @@ fn apply(state: ThreadState, page: ThreadPage) {
     state.tree.set(tree);
     state.count.set(page.thread.comment_count);
     state.locked.set(page.thread.locked);
+    state.reply_mail.set(page.thread.reply_mail);
     state.next_cursor.set(page.next_cursor);
     state.focus.set(None);
 }

@@ -271,14 +271,15 @@ pub fn CommentForm(
                         value: state.name,
                     }).into_any(),
                 }}
-                {remembered(Remembered {
+                // Notifications are promised only by a server that sends them.
+                {move || remembered(Remembered {
                     name: "email",
                     class: "tb-field tb-field-email",
                     kind: "email",
                     autocomplete: "email",
                     max: EMAIL_MAX_CHARS,
                     placeholder: t.t("form.email"),
-                    label: t.t("form.email.label"),
+                    label: t.t(if state.reply_mail.get() { "form.email.label" } else { "form.email.label_kept" }),
                     key: EMAIL_KEY,
                     value: state.email,
                 })}

@@ -69,6 +69,8 @@ pub struct ThreadState {
     pub host: StoredValue<Host, LocalStorage>,
     /// A moderator closed the thread to new comments.
     pub locked: RwSignal<bool>,
+    /// The server mails reply notifications to authors who leave an address.
+    pub reply_mail: RwSignal<bool>,
     /// The moderator signed in from this tab, shown their controls.
     pub moderator: RwSignal<Option<String>>,
     /// The reader's language.
@@ -113,6 +115,7 @@ impl ThreadState {
             root: StoredValue::new_local(None),
             host: StoredValue::new_local(host),
             locked: RwSignal::new(false),
+            reply_mail: RwSignal::new(false),
             moderator: RwSignal::new(None),
             lang,
             seq: StoredValue::new(0),

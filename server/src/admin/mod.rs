@@ -87,7 +87,7 @@ async fn lock(
         .lock_thread(key, body.locked, me.actor(why))
         .await?
     {
-        Some(t) => Ok(Json(queue::thread_info(t))),
+        Some(t) => Ok(Json(queue::thread_info(t, state.notify.is_some()))),
         None => Err(AppError::NotFound(
             "No thread has this key; a thread exists once it has a comment.".to_owned(),
         )),

@@ -51,14 +51,15 @@ pub fn mod_comment(secret: &str, row: ModRow) -> Option<ModComment> {
     })
 }
 
-/// A thread's wire metadata.
-pub fn thread_info(t: ThreadRow) -> ThreadInfo {
+/// A thread's wire metadata; `reply_mail` says whether this server sends reply notifications.
+pub fn thread_info(t: ThreadRow, reply_mail: bool) -> ThreadInfo {
     ThreadInfo {
         key: t.key,
         title: t.title,
         url: t.url,
         comment_count: t.comment_count,
         locked: t.locked,
+        reply_mail,
     }
 }
 
@@ -150,7 +151,7 @@ pub async fn queue(
         if let Entry::Vacant(slot) = threads.entry(thread_id)
             && let Some(t) = state.store.thread_by_id(thread_id).await?
         {
-            slot.insert(thread_info(t));
+            slot.insert(thread_info(t, state.notify.is_some()));
         }
         let Some(thread) = threads.get(&thread_id).cloned() else {
             continue;

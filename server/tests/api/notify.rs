@@ -168,3 +168,25 @@ async fn an_address_is_asked_once_and_bad_links_are_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn thread_pages_say_whether_this_server_mails_replies() {
+    let sink = SmtpSink::start();
+    let with_mail = server(&sink).await;
+    let without = TestServer::start().await;
+    for s in [&with_mail, &without] {
+        let token = s.reader().await;
+        post(s, &token, None, "Ada", "Mail me maybe.", None).await;
+    }
+    let q = format!("key={}", crate::common::urlencode(THREAD));
+    assert!(with_mail.thread(&q, None).await.thread.reply_mail);
+    assert!(!without.thread(&q, None).await.thread.reply_mail);
+    // An empty thread says so too, since its form is the first one a reader sees.
+    assert!(
+        with_mail
+            .thread("key=https%3A%2F%2Fnews.example%2Fempty", None)
+            .await
+            .thread
+            .reply_mail
+    );
+}
