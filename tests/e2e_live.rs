@@ -255,6 +255,43 @@ async fn after_a_server_restart_the_page_reconnects_and_catches_up() {
     .await;
 }
 
+/// Makes the page look hidden or shown to the widget, as switching tabs would.
+async fn set_hidden(h: &Harness, hidden: bool) {
+    h.js(
+        "Object.defineProperty(document, 'hidden', { configurable: true, get: () => arguments[0] });
+         document.dispatchEvent(new Event('visibilitychange', { bubbles: true })); return null;",
+        vec![json!(hidden)],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_page_left_hidden_lets_go_of_its_stream_and_catches_up_when_shown() {
+    let h = Harness::start().await;
+    let other = Other::new(&h).await;
+    other.post(None, "Before the reader left").await;
+    open_live(&h).await;
+    // A glance at another tab keeps the stream.
+    set_hidden(&h, true).await;
+    set_hidden(&h, false).await;
+    set_hidden(&h, true).await;
+    // 15 s of grace, then the connection closes (the wait allows 20 s).
+    wait_live(&h, "paused").await;
+    other.post(None, "Posted while the tab was in the background").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(header(&h).await, "1 comment", "nothing arrives while the stream is closed");
+    set_hidden(&h, false).await;
+    wait_live(&h, "open").await;
+    h.wait_js_eq(
+        "the comment posted meanwhile waits behind the pill",
+        "return root.querySelector('.tb-new-comments')?.textContent ?? null;",
+        vec![],
+        json!("1 new comment"),
+    )
+    .await;
+    wait_header(&h, "2 comments").await;
+}
+
 #[tokio::test]
 async fn with_live_updates_off_nothing_arrives() {
     let h = Harness::start().await;

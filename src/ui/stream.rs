@@ -1,10 +1,12 @@
 //! The live-update connection of a mounted thread: an `EventSource` on the server's event
 //! stream whose events are applied to the thread as they come, reopened with backoff from the
-//! last event seen when it fails, and closed when the widget is unmounted.
+//! last event seen when it fails, paused while the page stays hidden, and closed when the
+//! widget is unmounted.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use talkback_protocol::{LiveEvent, LiveEventKind};
@@ -29,7 +31,14 @@ pub enum Link {
     Open,
     /// The stream failed; it is reopened after a pause.
     Retrying,
+    /// The page has been hidden for a while: the stream is closed until it is shown again,
+    /// then catches up from the last event seen.
+    Paused,
 }
+
+/// How long a hidden page keeps its stream: switching tabs for a moment costs no reconnect,
+/// while a tab left in the background holds no server connection.
+const HIDDEN_GRACE: Duration = Duration::from_secs(15);
 
 impl Link {
     /// The value of the root's `data-live` attribute.
@@ -39,6 +48,7 @@ impl Link {
             Link::Connecting => "connecting",
             Link::Open => "open",
             Link::Retrying => "retrying",
+            Link::Paused => "paused",
         }
     }
 }
@@ -63,12 +73,16 @@ struct Connection {
     source: Option<Source>,
     retry: Option<TimeoutHandle>,
     backoff: Backoff,
+    /// Counting down to a pause, while the page is hidden.
+    hiding: Option<TimeoutHandle>,
+    /// Closed because the page is hidden; reopened when it is shown.
+    paused: bool,
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        if let Some(r) = self.retry.take() {
-            r.clear();
+        for timer in [self.retry.take(), self.hiding.take()].into_iter().flatten() {
+            timer.clear();
         }
     }
 }
@@ -107,9 +121,12 @@ impl Follow {
             source: None,
             retry: None,
             backoff: Backoff::default(),
+            hiding: None,
+            paused: false,
         };
         CONNECTIONS.with(|m| m.borrow_mut().insert(id, connection));
         live::hold(true);
+        live::window_listener("visibilitychange", move |_| visibility_changed(id));
         on_cleanup(move || {
             let gone = CONNECTIONS.with(|m| m.borrow_mut().remove(&id));
             if gone.is_some() {
@@ -124,11 +141,64 @@ impl Follow {
         let Some(id) = self.0 else {
             return;
         };
-        let idle = with_connection(id, |c| c.source.is_none() && c.retry.is_none());
-        if idle == Some(true) {
+        let idle = with_connection(id, |c| c.source.is_none() && c.retry.is_none() && !c.paused);
+        if idle != Some(true) {
+            return;
+        }
+        if page_hidden() {
+            // A page opened in a background tab connects when the reader looks at it.
+            with_connection(id, pause);
+        } else {
             open(id);
         }
     }
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+/// Hidden: pause after a grace period. Shown: stop counting down, and reopen a paused stream
+/// (it catches up from the last event seen).
+fn visibility_changed(id: u32) {
+    let hidden = page_hidden();
+    let resume = with_connection(id, |c| {
+        if let Some(timer) = c.hiding.take() {
+            timer.clear();
+        }
+        if hidden {
+            let started = c.source.is_some() || c.retry.is_some();
+            if started && !c.paused {
+                c.hiding = set_timeout_with_handle(move || hidden_long(id), HIDDEN_GRACE).ok();
+            }
+            return false;
+        }
+        std::mem::take(&mut c.paused)
+    });
+    if resume == Some(true) {
+        open(id);
+    }
+}
+
+fn hidden_long(id: u32) {
+    with_connection(id, |c| {
+        c.hiding = None;
+        if page_hidden() {
+            pause(c);
+        }
+    });
+}
+
+/// Closes the stream (and any pending reopen) until the page is shown again.
+fn pause(c: &mut Connection) {
+    if let Some(timer) = c.retry.take() {
+        timer.clear();
+    }
+    c.source = None;
+    c.paused = true;
+    c.state.link.try_set(Link::Paused);
 }
 
 fn with_connection<T>(id: u32, f: impl FnOnce(&mut Connection) -> T) -> Option<T> {
