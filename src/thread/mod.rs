@@ -15,3 +15,4 @@ pub mod tree;
 pub mod updates;
 pub mod view;
 pub mod vote;
+pub mod wait;

@@ -7,12 +7,13 @@ use talkback_protocol::limits::{EMAIL_MAX_CHARS, NAME_MAX_CHARS};
 use talkback_protocol::{CommentId, NewComment, validate};
 
 use super::compose::{Composer, FormatHelp, Tab};
-use super::dom;
+use super::{dom, live};
 use super::state::ThreadState;
 use crate::thread::compose::PostKey;
 use crate::thread::form::{check, pending_comment};
 use crate::thread::nesting::stored_parent;
 use crate::thread::prefs::{EMAIL_KEY, NAME_KEY};
+use crate::thread::wait;
 
 /// A form that posts a comment (or, with `parent`, a reply).
 ///
@@ -37,6 +38,9 @@ pub fn CommentForm(
     let body = RwSignal::new(draft_key.as_deref().and_then(dom::load).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // When a 429 lets the reader post again (ms since the epoch); the form counts down to it.
+    let cooldown = RwSignal::new(None::<i64>);
+    let tick = RwSignal::new(0_i64);
     let tab = RwSignal::new(Tab::Write);
     let post_key = StoredValue::new(PostKey::default());
     let textarea = NodeRef::<html::Textarea>::new();
@@ -84,7 +88,7 @@ pub fn CommentForm(
     let save_on_post = save_draft.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if busy.get_untracked() || cooldown.with_untracked(Option::is_some) {
             return;
         }
         let checked = check(&state.name.get_untracked(), &body.get_untracked()).and_then(|d| {
@@ -212,6 +216,10 @@ pub fn CommentForm(
                         t.remove(&pending_id);
                     });
                     state.emit(|h, _| h.error("post", &e));
+                    if let crate::backend::BackendError::RateLimited { seconds } = e {
+                        let ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
+                        cooldown.try_set(Some(dom::now_ms().saturating_add(ms)));
+                    }
                     error.try_set(Some(t.f("form.failed", &[("error", &t.error(&e))])));
                 }
             }
@@ -226,10 +234,36 @@ pub fn CommentForm(
     };
     let on_text = Callback::new(move |text: String| {
         save_draft(&text);
-        if error.with_untracked(Option::is_some) {
+        // The countdown stays while the reader edits the draft for later.
+        if error.with_untracked(Option::is_some) && cooldown.with_untracked(Option::is_none) {
             error.set(None);
         }
     });
+    // Ticks once per shown second while a wait runs; at its end the Post button comes back.
+    Effect::new(move |_| {
+        let Some(deadline) = cooldown.get() else {
+            return;
+        };
+        let now = tick.get().max(dom::now_ms());
+        if wait::seconds_left(deadline, now) == 0 {
+            cooldown.set(None);
+            error.set(None);
+            state.announce(&t.t("form.wait_over"));
+            return;
+        }
+        let step = wait::until_next_second(deadline, now);
+        live::timeout(
+            move || tick.set(dom::now_ms()),
+            std::time::Duration::from_millis(u64::from(step)),
+        );
+    });
+    // What the wait looks like now; screen readers get the first message only, not every second.
+    let countdown = move || {
+        let deadline = cooldown.get()?;
+        let left = wait::seconds_left(deadline, tick.get().max(dom::now_ms()));
+        let limited = t.f("error.rate_limited", &[("wait", &t.wait(left))]);
+        Some(t.f("form.failed", &[("error", &limited)]))
+    };
 
     view! {
         <form
@@ -252,7 +286,14 @@ pub fn CommentForm(
                 invalid=Signal::derive(move || error.with(Option::is_some))
                 on_text=on_text
             />
-            {move || error.get().map(|msg| view! { <p class="tb-form-error" part="error" role="alert" aria-live="polite">{msg}</p> })}
+            {move || error.get().map(|msg| match countdown() {
+                Some(now) => view! {
+                    <p class="tb-form-error" part="error" role="alert" aria-live="polite">
+                        <span aria-hidden="true">{now}</span><span class="tb-sr-only">{msg}</span>
+                    </p>
+                }.into_any(),
+                None => view! { <p class="tb-form-error" part="error" role="alert" aria-live="polite">{msg}</p> }.into_any(),
+            })}
             <div class="tb-form-row">
                 {match signed_in_as(state) {
                     // Signed in through the site: the server posts under the site's name.
@@ -287,7 +328,7 @@ pub fn CommentForm(
                     {on_cancel.map(|cb| view! {
                         <button type="button" class="tb-button tb-button-quiet tb-cancel" part="button" on:click=move |_| cb.run(())>{t.t("form.cancel")}</button>
                     })}
-                    <button type="submit" class="tb-button tb-button-primary" part="button button-primary" disabled=move || busy.get()>
+                    <button type="submit" class="tb-button tb-button-primary" part="button button-primary" disabled=move || busy.get() || cooldown.with(Option::is_some)>
                         {move || if busy.get() { t.t("form.posting") } else { submit_text.clone() }}
                     </button>
                 </div>

@@ -197,6 +197,12 @@ impl Lang {
             .unwrap_or_else(|| n.to_string())
     }
 
+    /// A wait of `seconds` as "45 s", "3 min" or "2 h", rounded up.
+    pub fn wait(&self, seconds: u64) -> String {
+        let (key, n) = crate::thread::wait::Wait::of(seconds).key_and_count();
+        self.f(key, &[("n", &self.num(n as f64))])
+    }
+
     /// "5 minutes ago", "yesterday", or a date.
     pub fn ago(&self, ago: Ago) -> String {
         let (value, unit) = match ago {
@@ -257,10 +263,9 @@ impl Lang {
             BackendError::Malformed(_) => self.t("error.malformed"),
             BackendError::Invalid(v) => self.invalid(v),
             BackendError::Unsupported(_) => self.t("error.unsupported"),
-            BackendError::RateLimited { seconds } => self.f(
-                "error.rate_limited",
-                &[("seconds", &self.num(*seconds as f64))],
-            ),
+            BackendError::RateLimited { seconds } => {
+                self.f("error.rate_limited", &[("wait", &self.wait(*seconds))])
+            }
             // A peer server's own refusal, already in words for the reader.
             other => other.to_string(),
         }

@@ -52,7 +52,7 @@ pub fn votes_view(
                         let t = state.lang;
                         let why = match e {
                             BackendError::RateLimited { seconds } => {
-                                t.f("vote.too_fast", &[("seconds", &t.num(seconds as f64))])
+                                t.f("vote.too_fast", &[("wait", &t.wait(seconds))])
                             }
                             e => t.error(&e),
                         };
