@@ -60,7 +60,7 @@
     reserve.replaceSync(":host{display:block;min-height:var(--talkback-reserve,400px)}");
     var point = document.createElement("div");
     point.className = "tb-mount";
-    var live, observer, dead, upgraded = 0;
+    var live, observer, dead;
 
     function emit(name, detail) {
       // Painted: the thread's own height takes over from the reservation.
@@ -70,7 +70,7 @@
 
     function start() {
       var api = o.api || new URL(base).origin;
-      var full = upgraded || !/^\s*(talkback\s*)?$/i.test(o.backend || "");
+      var full = o.signIn || !/^\s*(talkback\s*)?$/i.test(o.backend || "");
       // The widget keeps a moderator's session in sessionStorage under the server's origin
       // (src/backend/moderator.rs, session_key).
       try {
@@ -97,12 +97,13 @@
           // Other languages than English are fetched by the readers who need them.
           locales: url("locales/") + "{tag}.txt?v=__TB_WASM__",
           emit: emit,
-          // A moderator signed in to the readers' bundle: once the full one is here, the same
-          // thread again with it, holding the height it has now so the page does not move
-          // (asynchronously, so never from inside the app being removed; a failed download
-          // shows the load error).
+          // "Moderator sign-in" in the readers' bundle: once the full one is here, the same
+          // thread again with it and its sign-in form open, holding the height it has now so the
+          // page does not move (asynchronously, so never from inside the app being removed; a
+          // failed download shows the load error).
           upgrade: () => load(2).finally(() => {
-            if (dead || upgraded++) return;
+            if (dead || o.signIn) return;
+            o.signIn = 1;
             reserve.replaceSync(":host{display:block;min-height:" + el.offsetHeight + "px}");
             stop();
             start();

@@ -241,7 +241,7 @@ async fn a_moderator_signed_in_inside_the_widget_hides_a_comment_for_everyone() 
         .click()
         .await
         .expect("sign in");
-    // The readers' bundle keeps the session and the loader mounts the full bundle in its place.
+    // The readers' bundle has only the link: the loader mounted the full bundle with the form open.
     let who = h.widget(".tb-mod-who").await.text().await.expect("who");
     assert_eq!(who, "Moderating as editor");
     assert_eq!(

@@ -157,7 +157,7 @@ pub trait Backend {
         Box::pin(async { Err(BackendError::Unsupported("reports")) })
     }
     /// The moderator's work from the widget; `None` for a server without it.
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "moderation"))]
     fn desk(&self) -> Option<std::rc::Rc<moderator::Desk>> {
         None
     }

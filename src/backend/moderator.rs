@@ -1,9 +1,9 @@
 //! A moderator's session inside the widget: kept in the host page's `sessionStorage` (it ends
 //! with the tab, unlike the reader token), and the requests that need it.
 //!
-//! Signing in is in every bundle; the actions (and signing out) only with the `moderation`
-//! feature, in the full bundle, which the loader mounts whenever a session is stored for the
-//! server (see `loader/embed.js`, same key as [`session_key`]).
+//! The session and its requests exist only with the `moderation` feature, in the full bundle,
+//! which the loader mounts whenever a session is stored for the server (`loader/embed.js` reads
+//! the same key as [`session_key`]).
 //!
 //! The reader token travels as `Authorization: Bearer …`; the server reads a moderator from
 //! `Authorization: Moderator …`. Moderator routes need only the latter, so the two never have to
@@ -28,21 +28,18 @@ pub fn decode(stored: &str) -> Option<(String, String)> {
     (!name.is_empty() && !token.is_empty()).then(|| (name.to_owned(), token.to_owned()))
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "moderation"))]
 pub use desk::Desk;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "moderation"))]
 mod desk {
     use std::cell::RefCell;
 
     use gloo_net::http::{Method, RequestBuilder};
-    use talkback_protocol::moderation::{Session, SignIn};
-    use talkback_protocol::routes;
-    #[cfg(feature = "moderation")]
-    use talkback_protocol::{
-        ThreadInfo,
-        moderation::{ActionRequest, ActionResults, LockRequest},
+    use talkback_protocol::moderation::{
+        ActionRequest, ActionResults, LockRequest, Session, SignIn,
     };
+    use talkback_protocol::{ThreadInfo, routes};
 
     use super::{decode, encode, session_key};
     use crate::backend::BackendError;
@@ -138,7 +135,6 @@ mod desk {
         }
 
         /// Ends the session on the server and here (here even when the server cannot be reached).
-        #[cfg(feature = "moderation")]
         pub async fn sign_out(&self) -> Result<(), BackendError> {
             let result = self.send(Method::DELETE, routes::ADMIN_SESSION, None).await;
             self.forget();
@@ -146,7 +142,6 @@ mod desk {
         }
 
         /// One action on comments.
-        #[cfg(feature = "moderation")]
         pub async fn act(&self, request: ActionRequest) -> Result<ActionResults, BackendError> {
             let json = serde_json::to_string(&request)
                 .map_err(|_| BackendError::Malformed("a request"))?;
@@ -157,7 +152,6 @@ mod desk {
         }
 
         /// Closes or opens a thread.
-        #[cfg(feature = "moderation")]
         pub async fn lock(&self, request: LockRequest) -> Result<ThreadInfo, BackendError> {
             let json = serde_json::to_string(&request)
                 .map_err(|_| BackendError::Malformed("a request"))?;

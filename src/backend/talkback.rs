@@ -94,6 +94,7 @@ mod client {
     use super::{api_base, context_url, events_url, replies_url, thread_url};
     use crate::backend::error::decode;
     use crate::backend::http::{Reply, send, send_signed};
+    #[cfg(feature = "moderation")]
     use crate::backend::moderator::Desk;
     use crate::backend::token::{storage_key, store};
     use crate::backend::{Backend, BackendError, Capabilities, Pending};
@@ -110,6 +111,7 @@ mod client {
         /// The token in use; mirrors storage so a refusing `localStorage` still works for the page's life.
         token: RefCell<Option<String>>,
         /// The moderator signed in from this tab, if any.
+        #[cfg(feature = "moderation")]
         desk: Rc<Desk>,
         /// The site's sign-in token (`data-sso`), sent with every request.
         sso: Option<String>,
@@ -125,6 +127,7 @@ mod client {
                     api: api_base(api),
                     storage_key,
                     token: RefCell::new(token),
+                    #[cfg(feature = "moderation")]
                     desk: Rc::new(Desk::new(&api_base(api))),
                     sso: None,
                 }),
@@ -137,6 +140,7 @@ mod client {
                 api: self.inner.api.clone(),
                 storage_key: self.inner.storage_key.clone(),
                 token: RefCell::new(self.inner.stored_token()),
+                #[cfg(feature = "moderation")]
                 desk: Rc::clone(&self.inner.desk),
                 sso: sso.map(str::to_owned),
             };
@@ -232,6 +236,7 @@ mod client {
             true
         }
 
+        #[cfg(feature = "moderation")]
         fn desk(&self) -> Option<Rc<Desk>> {
             Some(self.inner.desk.clone())
         }

@@ -15,6 +15,9 @@ pub struct Host {
     /// bundle has nothing to upgrade to.
     #[cfg_attr(feature = "moderation", allow(dead_code))]
     upgrade: Option<js_sys::Function>,
+    /// Mounted by that `upgrade` to sign a moderator in: the sign-in form starts open.
+    #[cfg(feature = "moderation")]
+    pub sign_in: bool,
 }
 
 impl Host {
@@ -28,11 +31,14 @@ impl Host {
         Host {
             emit: function("emit"),
             upgrade: function("upgrade"),
+            #[cfg(feature = "moderation")]
+            sign_in: js_sys::Reflect::get(options, &JsValue::from_str("signIn"))
+                .is_ok_and(|v| v.is_truthy()),
         }
     }
 
-    /// Asks the loader to mount the full bundle in place of this widget (a moderator signed in
-    /// to the readers' bundle, which has no moderator controls).
+    /// Asks the loader to mount the full bundle in place of this widget with the moderator
+    /// sign-in open (the readers' bundle has neither the form nor the moderator's controls).
     #[cfg(not(feature = "moderation"))]
     pub fn upgrade(&self) {
         if let Some(upgrade) = &self.upgrade {

@@ -21,7 +21,6 @@ mod moderate;
 mod own;
 mod replies;
 mod report;
-mod sign_in;
 mod state;
 mod stream;
 mod votes;

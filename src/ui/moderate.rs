@@ -1,6 +1,7 @@
-//! A moderator inside the widget: who is signed in with a control to close or reopen the thread
-//! at its foot, and actions on each comment, all through the server's moderator API. Only in the
-//! full bundle (`moderation` feature); the sign-in form is `sign_in.rs`, in every bundle.
+//! A moderator inside the widget: sign-in at the foot of the thread, a control to close or
+//! reopen it, and actions on each comment, all through the server's moderator API. Only in the
+//! full bundle (`moderation` feature); the readers' bundle has the sign-in link alone
+//! (`moderate_none.rs`), which brings this bundle in with the form open.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -9,8 +10,6 @@ use talkback_protocol::moderation::{ActionRequest, LockRequest, ModAction};
 use talkback_protocol::{Comment, CommentId};
 
 use super::state::ThreadState;
-// Where the thread view has always found it (app.rs); the sign-in is in every bundle.
-pub use super::sign_in::ModeratorBar;
 use crate::thread::moderation::{apply, audit_reason, controls};
 
 fn action_key(a: ModAction) -> &'static str {
@@ -164,53 +163,134 @@ fn desk_of(state: ThreadState) -> Option<std::rc::Rc<crate::backend::moderator::
     state.backend().and_then(|b| b.desk())
 }
 
-/// The foot of the thread while `who` is signed in: Close/Reopen comments and Sign out;
-/// failures go to `error`.
-pub fn signed_in_bar(who: String, error: RwSignal<Option<String>>) -> AnyView {
+/// The foot of the thread: "Moderator sign-in", or who moderates with Close/Reopen and Sign out.
+#[component]
+pub fn ModeratorBar() -> impl IntoView {
     let state = ThreadState::get();
     let t = state.lang;
-    let sign_out = move |_| {
-        let Some(desk) = desk_of(state) else {
-            return;
-        };
-        spawn_local(async move {
-            let _ = desk.sign_out().await;
-            state.moderator.try_set(None);
-        });
+    let Some(desk) = desk_of(state) else {
+        return ().into_any();
     };
-    let toggle_lock = move |_| {
-        let (Some(desk), Some(thread)) = (desk_of(state), state.key()) else {
-            return;
-        };
-        let locked = !state.locked.get_untracked();
-        error.set(None);
-        spawn_local(async move {
-            match desk
-                .lock(LockRequest {
-                    thread,
-                    locked,
-                    reason: None,
-                })
-                .await
-            {
-                Ok(info) => {
-                    state.locked.try_set(info.locked);
-                }
-                Err(e) => {
-                    state.moderator.try_set(desk.name());
-                    error.try_set(Some(t.f("mod.failed", &[("error", &t.error(&e))])));
-                }
+    state.moderator.set(desk.name());
+    drop(desk);
+    // Opened already when the readers' bundle's link brought this bundle in.
+    let open = RwSignal::new(state.host.try_with_value(|h| h.sign_in).unwrap_or(false));
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let name_ref = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = name_ref.get() {
+            let _ = el.focus();
+        }
+    });
+    let sign_in = {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
             }
-        });
+            let Some(desk) = desk_of(state) else {
+                return;
+            };
+            busy.set(true);
+            error.set(None);
+            let (n, p) = (name.get_untracked(), password.get_untracked());
+            spawn_local(async move {
+                let result = desk.sign_in(n.trim().to_owned(), p).await;
+                busy.try_set(false);
+                match result {
+                    Ok(who) => {
+                        password.try_set(String::new());
+                        open.try_set(false);
+                        state.moderator.try_set(Some(who.clone()));
+                        state.announce(&t.f("mod.signed_in", &[("name", &who)]));
+                    }
+                    Err(e) => {
+                        error.try_set(Some(t.f("mod.sign_in_failed", &[("error", &t.error(&e))])));
+                    }
+                }
+            });
+        }
+    };
+    let sign_out = {
+        move |_| {
+            let Some(desk) = desk_of(state) else {
+                return;
+            };
+            spawn_local(async move {
+                let _ = desk.sign_out().await;
+                state.moderator.try_set(None);
+            });
+        }
+    };
+    let toggle_lock = {
+        move |_| {
+            let (Some(desk), Some(thread)) = (desk_of(state), state.key()) else {
+                return;
+            };
+            let locked = !state.locked.get_untracked();
+            error.set(None);
+            spawn_local(async move {
+                match desk
+                    .lock(LockRequest {
+                        thread,
+                        locked,
+                        reason: None,
+                    })
+                    .await
+                {
+                    Ok(info) => {
+                        state.locked.try_set(info.locked);
+                    }
+                    Err(e) => {
+                        state.moderator.try_set(desk.name());
+                        error.try_set(Some(t.f("mod.failed", &[("error", &t.error(&e))])));
+                    }
+                }
+            });
+        }
     };
     view! {
-        <p class="tb-mod-bar">
-            <span class="tb-mod-who">{t.f("mod.signed_in", &[("name", &who)])}</span>
-            <button type="button" class="tb-linkish tb-lock" on:click=toggle_lock>
-                {move || t.t(if state.locked.get() { "mod.unlock" } else { "mod.lock" })}
-            </button>
-            <button type="button" class="tb-linkish tb-sign-out" on:click=sign_out>{t.t("mod.sign_out")}</button>
-        </p>
+        <div class="tb-moderator" part="moderator">
+            {move || match state.moderator.get() {
+                Some(who) => view! {
+                    <p class="tb-mod-bar">
+                        <span class="tb-mod-who">{t.f("mod.signed_in", &[("name", &who)])}</span>
+                        <button type="button" class="tb-linkish tb-lock" on:click=toggle_lock>
+                            {move || t.t(if state.locked.get() { "mod.unlock" } else { "mod.lock" })}
+                        </button>
+                        <button type="button" class="tb-linkish tb-sign-out" on:click=sign_out>{t.t("mod.sign_out")}</button>
+                    </p>
+                }.into_any(),
+                None if open.get() => view! {
+                    <form class="tb-mod-sign-in" on:submit=sign_in
+                        on:keydown=move |ev| if ev.key() == "Escape" { open.set(false); }>
+                        <label>
+                            <span class="tb-label">{t.t("mod.name")}</span>
+                            <input class="tb-input" type="text" name="moderator" autocomplete="username" required node_ref=name_ref
+                                prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                        </label>
+                        <label>
+                            <span class="tb-label">{t.t("mod.password")}</span>
+                            <input class="tb-input" type="password" name="password" autocomplete="current-password" required
+                                prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                        </label>
+                        <div class="tb-report-buttons">
+                            <button type="submit" class="tb-button tb-button-primary" disabled=move || busy.get()>{t.t("mod.submit")}</button>
+                            <button type="button" class="tb-button tb-button-quiet" on:click=move |_| open.set(false)>{t.t("report.cancel")}</button>
+                        </div>
+                    </form>
+                }.into_any(),
+                None => view! {
+                    <button type="button" class="tb-linkish tb-mod-open" aria-expanded="false" on:click=move |_| open.set(true)>
+                        {t.t("mod.sign_in")}
+                    </button>
+                }.into_any(),
+            }}
+            {move || error.get().map(|m| view! { <p class="tb-form-error" role="alert">{m}</p> })}
+        </div>
     }
     .into_any()
 }

@@ -72,6 +72,8 @@ pub struct ThreadState {
     /// The server mails reply notifications to authors who leave an address.
     pub reply_mail: RwSignal<bool>,
     /// The moderator signed in from this tab, shown their controls.
+    // Only the full bundle has moderators (`moderation` feature).
+    #[cfg_attr(not(feature = "moderation"), allow(dead_code))]
     pub moderator: RwSignal<Option<String>>,
     /// The reader's language.
     pub lang: Lang,

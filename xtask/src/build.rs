@@ -207,10 +207,10 @@ fn bundle(
 /// are linked in. Only this command uses nightly; its own target directory keeps it from
 /// invalidating the stable builds of the server and the tests.
 ///
-/// Both variants share the target directory: dependencies compile once, and each variant's
-/// `talkback` keeps its own artifacts (cargo hashes features into them), so an unchanged
-/// variant is not rebuilt. The uplifted `talkback.wasm` is the last variant built, which is
-/// why the caller binds it before building the next.
+/// Both variants share the target directory, so dependencies compile once. A cdylib's file name
+/// carries no hash, though: both variants write the same `talkback.wasm`, so cargo relinks the
+/// widget's own crate on every switch (20–45 s here), and the caller binds each variant's file
+/// before building the next.
 fn compile_wasm(ws: &Workspace, nightly: &str, variant: Variant) -> Result<PathBuf> {
     let (mut cmd, wasm) = compile_cmd(ws, nightly, "talkback", "talkback");
     cmd.arg("--no-default-features");
