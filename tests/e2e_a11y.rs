@@ -12,23 +12,8 @@ use fantoccini::key::Key;
 use serde_json::{Value as Json, json};
 use support::{Harness, cdp};
 
-/// Runs axe-core (the file `cargo xtask test` installed) on the whole page, shadow roots
-/// included, and returns its violations in short.
 async fn axe_violations(h: &Harness) -> Json {
-    let path = std::env::var_os("TALKBACK_AXE").unwrap_or_else(|| {
-        panic!("TALKBACK_AXE is not set: run `cargo xtask test`, which installs axe-core")
-    });
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path:?}: {e}"));
-    h.js(&format!("{source}\nreturn null;"), vec![]).await;
-    let script = "const done = arguments[arguments.length - 1];
-        axe.run(document, { resultTypes: ['violations'] })
-            .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => [n.target, n.failureSummary]) }))),
-                  e => done({ axe_error: String(e) }));";
-    h.client
-        .execute_async(script, vec![])
-        .await
-        .expect("axe runs in the page")
+    support::axe::violations(&h.client).await
 }
 
 #[tokio::test]
@@ -65,6 +50,33 @@ async fn axe_finds_no_violations_on_the_demo_in_light_and_dark_themes() {
     .await;
     let violations = axe_violations(&h).await;
     assert_eq!(violations[0]["id"], "button-name", "{violations}");
+}
+
+/// The moderator `--demo-moderator` creates.
+const MODERATOR: (&str, &str) = ("editor", "talkback-demo");
+
+#[tokio::test]
+async fn axe_finds_no_violations_in_the_moderators_widget_and_the_report_form() {
+    let h = Harness::start_with(&["--demo-moderator"]).await;
+    h.open_demo().await;
+    let id = h.comment_id("article.tb-comment:not(.tb-deleted)").await;
+    h.own(&id, ".tb-report").await.click().await.expect("open the report form");
+    h.widget(".tb-report-form").await;
+    h.widget(".tb-mod-open").await.click().await.expect("open the moderator sign-in");
+    h.widget(".tb-mod-sign-in input[name=moderator]").await;
+    assert_eq!(axe_violations(&h).await, json!([]), "the report form and the moderator sign-in");
+
+    h.widget(".tb-mod-sign-in input[name=moderator]").await.send_keys(MODERATOR.0).await.expect("name");
+    h.widget(".tb-mod-sign-in input[name=password]").await.send_keys(MODERATOR.1).await.expect("password");
+    h.widget(".tb-mod-sign-in button[type=submit]").await.click().await.expect("sign in");
+    h.widget(".tb-mod-who").await;
+    h.own(&id, ".tb-mod-action[data-action=hide]").await.click().await.expect("click Hide");
+    h.own(&id, ".tb-mod-confirm input[name=reason]").await;
+    assert_eq!(
+        axe_violations(&h).await,
+        json!([]),
+        "the inline moderator controls with a confirmation open, signed in"
+    );
 }
 
 /// Presses `key` wherever focus is, as a keyboard would.

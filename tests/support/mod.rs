@@ -6,6 +6,7 @@
 //! so a green run always means the browser tests ran.
 
 pub mod api;
+pub mod axe;
 pub mod cdp;
 mod server;
 

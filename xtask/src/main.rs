@@ -84,7 +84,12 @@ impl Workspace {
             Some(dir) => root.join(dir),
             None => root.join("target"),
         };
-        let dist = root.join("dist");
+        // Another output directory keeps a build apart from the demo's `dist/` (several builds
+        // in one working tree, or a build for a test run while the demo serves `dist/`).
+        let dist = match std::env::var_os("TALKBACK_DIST_DIR") {
+            Some(dir) => root.join(dir),
+            None => root.join("dist"),
+        };
         Ok(Workspace { root, target, dist })
     }
 
