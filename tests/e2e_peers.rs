@@ -173,6 +173,10 @@ async fn isso_thread_seeded_through_its_api_renders_completely() {
     assert_eq!(diff, json!([]), "the widget shows Isso's thread as stored");
     let sorts = h.js("return [...root.querySelectorAll('select.tb-sort option')].map(o => o.value);", vec![]).await;
     assert_eq!(sorts, json!(["best", "newest", "oldest"]), "Isso sorts by votes, newest and oldest");
+    // The adapters are only in the full bundle; the loader fetches it instead of the readers' one.
+    let wasm = "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm'))
+                .map(e => new URL(e.name).pathname.replace(/-[0-9a-f]+\\.wasm$/, ''));";
+    assert_eq!(h.js(wasm, vec![]).await, json!(["/talkback-full_bg"]), "an Isso page loads the full bundle only");
 }
 
 #[tokio::test]
