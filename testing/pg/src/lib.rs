@@ -11,6 +11,9 @@
 //! `/usr/lib/postgresql/*/bin` (Debian's `postgresql` package). PostgreSQL refuses to run as
 //! root, so as root the server runs as the `postgres` user through `runuser`.
 //!
+//! [`Cluster::start_tls`] gives a cluster with `ssl = on` and a certificate made at test time
+//! (see [`tls`]).
+//!
 //! Only the standard library is used, so `xtask` can depend on this crate cheaply.
 
 use std::io::Write;
@@ -20,6 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
+
+pub mod tls;
 
 /// What to tell someone whose machine lacks PostgreSQL.
 pub const INSTALL_HINT: &str =
@@ -31,6 +36,8 @@ pub struct Cluster {
     root: PathBuf,
     bin: PathBuf,
     run_as_postgres: bool,
+    /// The server's TLS files, for a cluster started with [`Cluster::start_tls`].
+    tls: Option<tls::ServerFiles>,
     /// Closing its stdin (dropping this) makes the watchdog stop the cluster and remove it.
     watchdog: Mutex<Option<(Child, ChildStdin)>>,
 }
@@ -41,6 +48,16 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 impl Cluster {
     /// Creates and starts a new cluster; the error says what is missing or what failed.
     pub fn start() -> Result<Cluster, String> {
+        Cluster::start_inner(false)
+    }
+
+    /// Like [`Cluster::start`], with `ssl = on` and a server certificate for 127.0.0.1 and
+    /// localhost from a CA of its own ([`Cluster::ca_file`]). Plain connections still work.
+    pub fn start_tls() -> Result<Cluster, String> {
+        Cluster::start_inner(true)
+    }
+
+    fn start_inner(with_tls: bool) -> Result<Cluster, String> {
         let bin = bin_dir()?;
         let run_as_postgres = is_root();
         let root = std::env::temp_dir().join(format!(
@@ -55,11 +72,25 @@ impl Cluster {
         }
         // The watchdog is started first so that even a failed start leaves nothing behind.
         let watchdog = spawn_watchdog(&bin, &root, run_as_postgres)?;
+        let tls = if with_tls {
+            let dir = root.join("tls");
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let files = tls::make_server_files(&dir)?;
+            if run_as_postgres {
+                chown_to_postgres(&files.key)?;
+                chown_to_postgres(&files.cert)?;
+            }
+            Some(files)
+        } else {
+            None
+        };
         let mut cluster = Cluster {
             port: 0,
             root,
             bin,
             run_as_postgres,
+            tls,
             watchdog: Mutex::new(Some(watchdog)),
         };
         cluster.init()?;
@@ -110,11 +141,18 @@ impl Cluster {
 
     fn launch(&self, port: u16) -> Result<(), String> {
         // Durability is not wanted from a throwaway cluster; speed is.
-        let options = format!(
+        let mut options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 \
              -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             self.root.display()
         );
+        if let Some(files) = &self.tls {
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                files.cert.display(),
+                files.key.display()
+            ));
+        }
         let log = self.root.join("log");
         let mut cmd = self.pg("pg_ctl");
         cmd.arg("-D")
@@ -131,6 +169,17 @@ impl Cluster {
     /// The port on 127.0.0.1.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The PEM certificate of the CA that signed the server's certificate, for a cluster
+    /// started with [`Cluster::start_tls`].
+    pub fn ca_file(&self) -> Option<&Path> {
+        self.tls.as_ref().map(|t| t.ca.as_path())
+    }
+
+    /// The cluster's own directory (removed with the cluster), for a test's extra files.
+    pub fn dir(&self) -> &Path {
+        &self.root
     }
 
     /// The connection URL of database `name` as the `postgres` superuser.
@@ -330,5 +379,33 @@ mod tests {
         let b = database();
         assert_ne!(a, b);
         assert!(a.starts_with("postgres://postgres@127.0.0.1:"));
+    }
+
+    #[test]
+    fn a_tls_cluster_offers_tls_with_a_certificate_from_its_ca() {
+        let cluster = Cluster::start_tls().expect("TLS cluster");
+        let ca = cluster.ca_file().expect("a CA file");
+        let pem = std::fs::read_to_string(ca).expect("CA readable");
+        assert!(pem.contains("BEGIN CERTIFICATE"));
+        let url = cluster.create_database().expect("database");
+        // psql (libpq) verifying the certificate against the CA and the address.
+        let out = Command::new(cluster.bin.join("psql"))
+            .arg(format!(
+                "{url}?sslmode=verify-full&sslrootcert={}",
+                ca.display()
+            ))
+            .args([
+                "-At",
+                "-c",
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            ])
+            .output()
+            .expect("psql");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "t");
     }
 }
