@@ -478,11 +478,14 @@ async fn screenshots_of_the_moderation_ui() {
         std::fs::write(dir.join(format!("pinned-report-{width}.png")), png).expect("write");
         if h.js("return !!root.querySelector('.tb-mod-open');", vec![]).await == json!(true) {
             h.widget(".tb-mod-open").await.click().await.expect("open sign-in");
-            h.widget(".tb-mod-sign-in input[name=moderator]")
-                .await
-                .send_keys(MODERATOR.0)
-                .await
-                .expect("name");
+            // The form arrives with the full bundle, mounted in place of the readers' one.
+            let name = h.widget(".tb-mod-sign-in input[name=moderator]").await;
+            h.js("root.querySelector('.tb-moderator').scrollIntoView({block: 'end'}); return null;", vec![])
+                .await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let png = h.client.screenshot().await.expect("screenshot");
+            std::fs::write(dir.join(format!("sign-in-{width}.png")), png).expect("write");
+            name.send_keys(MODERATOR.0).await.expect("name");
             h.widget(".tb-mod-sign-in input[name=password]")
                 .await
                 .send_keys(MODERATOR.1)
@@ -516,5 +519,7 @@ async fn screenshots_of_the_moderation_ui() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let png = h.client.screenshot().await.expect("screenshot");
         std::fs::write(dir.join(format!("foot-{width}.png")), png).expect("write");
+        // Signed out for the next width, so it shows the sign-in from the readers' bundle too.
+        h.js("sessionStorage.clear(); return null;", vec![]).await;
     }
 }
