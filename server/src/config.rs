@@ -27,6 +27,12 @@ pub struct Config {
     #[arg(long, value_name = "DB", default_value = "talkback.db")]
     pub db: PathBuf,
 
+    /// PEM file with the certificate of the CA that signed PostgreSQL's certificate (or the
+    /// server's own, if self-signed), trusted besides the Mozilla roots for TLS (the URL's
+    /// sslmode=prefer|require).
+    #[arg(long = "db-ca-file", value_name = "PATH")]
+    pub db_ca_file: Option<PathBuf>,
+
     /// Address to listen on (`host:port`; port 0 picks a free one).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: String,
@@ -90,6 +96,7 @@ impl Config {
     pub fn new(db: impl Into<PathBuf>) -> Self {
         Config {
             db: db.into(),
+            db_ca_file: None,
             listen: "127.0.0.1:8080".to_owned(),
             allow_origins: Vec::new(),
             static_dir: None,

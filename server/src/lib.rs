@@ -280,7 +280,9 @@ fn finished(
 
 /// Opens the database, seeds if asked, binds and starts serving in the background.
 pub async fn start(config: &Config) -> Result<Running, ServerError> {
-    let store = store::open(&config.db).await.map_err(ServerError::Store)?;
+    let store = store::open_with_ca(&config.db, config.db_ca_file.as_deref())
+        .await
+        .map_err(ServerError::Store)?;
     if let Some(mode) = config.moderation {
         store
             .set_moderation_mode(mode, None)

@@ -25,7 +25,7 @@ use async_trait::async_trait;
 use talkback_protocol::Vote;
 
 use crate::tree::Node;
-pub use open::{Location, open};
+pub use open::{Location, open, open_with_ca};
 pub use transfer::{
     BatchOutcome, ExportedComment, ExportedThread, ImportBatch, ImportedComment, ImportedThread,
     Linking, Orphan,

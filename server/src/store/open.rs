@@ -34,6 +34,14 @@ impl Location {
 
 /// Opens (creating and migrating as needed) the store a `--db` value names.
 pub async fn open(db: &Path) -> Result<Arc<dyn Store>, StoreError> {
+    open_with_ca(db, None).await
+}
+
+/// Like [`open`]; `db_ca_file` (`--db-ca-file`) adds a trusted CA for TLS to PostgreSQL.
+pub async fn open_with_ca(
+    db: &Path,
+    db_ca_file: Option<&Path>,
+) -> Result<Arc<dyn Store>, StoreError> {
     match Location::parse(db) {
         Location::Sqlite(path) => {
             let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
@@ -41,7 +49,9 @@ pub async fn open(db: &Path) -> Result<Arc<dyn Store>, StoreError> {
                 .map_err(|e| StoreError::Database(format!("store task failed: {e}")))??;
             Ok(Arc::new(store))
         }
-        Location::Postgres(url) => Ok(Arc::new(PostgresStore::open(&url).await?)),
+        Location::Postgres(url) => Ok(Arc::new(
+            PostgresStore::open_with_ca(&url, db_ca_file).await?,
+        )),
     }
 }
 

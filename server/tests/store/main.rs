@@ -6,6 +6,7 @@ mod cases;
 mod fixture;
 mod migrate;
 mod postgres_only;
+mod postgres_tls;
 
 /// Declares each case once per store.
 macro_rules! on_both_stores {

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 use tokio::sync::mpsc;
-use tokio_postgres::{AsyncMessage, Client, NoTls};
+use tokio_postgres::{AsyncMessage, Client};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::db_error;
+use super::{connect_error, db_error};
 use crate::store::{StoreError, Wakeup};
 
 /// The notification channel; the payload is the thread id in decimal.
@@ -24,11 +25,14 @@ pub(super) struct Listening {
 
 /// Opens a connection and LISTENs; notifications arrive on the returned receiver until the
 /// connection breaks, and then the receiver ends.
-pub(super) async fn connect(config: &tokio_postgres::Config) -> Result<Listening, StoreError> {
+pub(super) async fn connect(
+    config: &tokio_postgres::Config,
+    tls: &MakeRustlsConnect,
+) -> Result<Listening, StoreError> {
     let (client, mut connection) = config
-        .connect(NoTls)
+        .connect(tls.clone())
         .await
-        .map_err(|e| db_error("cannot open the LISTEN connection", &e))?;
+        .map_err(|e| connect_error(config, "cannot open the LISTEN connection", &e))?;
     let (send, notes) = mpsc::unbounded_channel();
     // The connection only makes progress while polled; this task polls it and forwards what
     // it hears. It ends when the connection does, which closes the receiver.
@@ -68,6 +72,7 @@ pub(super) async fn connect(config: &tokio_postgres::Config) -> Result<Listening
 /// between were lost.
 pub(super) async fn run(
     config: tokio_postgres::Config,
+    tls: MakeRustlsConnect,
     mut listening: Listening,
     wake: broadcast::Sender<Wakeup>,
 ) {
@@ -79,7 +84,7 @@ pub(super) async fn run(
         let mut pause = Duration::from_millis(100);
         listening = loop {
             tokio::time::sleep(pause).await;
-            match connect(&config).await {
+            match connect(&config, &tls).await {
                 Ok(l) => break l,
                 Err(e) => {
                     eprintln!("talkback-server: {e}; retrying in {pause:?}");

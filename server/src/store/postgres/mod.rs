@@ -6,17 +6,19 @@
 //! notifications into [`Wakeup`]s.
 
 mod copy;
-mod limits;
 mod identity;
+mod limits;
 mod listen;
-mod notify;
 mod moderation;
 mod moderation_transfer;
+mod notify;
 mod schema;
+pub mod tls;
 mod transfer;
 mod writes;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +26,6 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use talkback_protocol::Vote;
 use tokio::sync::broadcast;
-use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 
@@ -78,6 +79,13 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://user:pass@host:port/db`), migrates the schema and starts
     /// listening for other instances' events. Must run inside a Tokio runtime.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        Self::open_with_ca(url, None).await
+    }
+
+    /// Like [`PostgresStore::open`], also trusting the CA certificates in `ca_file` (PEM) for
+    /// TLS (`--db-ca-file`).
+    pub async fn open_with_ca(url: &str, ca_file: Option<&Path>) -> Result<Self, StoreError> {
+        let tls = tls::connector(ca_file)?;
         let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
             StoreError::Database(format!(
                 "{}: not a PostgreSQL connection URL: {e}",
@@ -88,10 +96,9 @@ impl PostgresStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
-        let (mut client, connection) = config
-            .connect(NoTls)
-            .await
-            .map_err(|e| db_error(&format!("cannot connect to {}", redact(url)), &e))?;
+        let (mut client, connection) = config.connect(tls.clone()).await.map_err(|e| {
+            connect_error(&config, &format!("cannot connect to {}", redact(url)), &e)
+        })?;
         let driver = tokio::spawn(async move {
             // The migration client is dropped right after use; its end is not news.
             let _ = connection.await;
@@ -102,7 +109,7 @@ impl PostgresStore {
 
         let manager = Manager::from_config(
             config.clone(),
-            NoTls,
+            tls.clone(),
             // A test query before handing out a pooled connection: after PostgreSQL restarts,
             // dead connections are replaced instead of failing the next request.
             ManagerConfig {
@@ -120,9 +127,9 @@ impl PostgresStore {
         // The listener is idle between notifications: probe it so that a silently dropped
         // connection is noticed (and its lost notifications reported) within a minute.
         config.keepalives_idle(Duration::from_secs(30));
-        let listening = listen::connect(&config).await?;
+        let listening = listen::connect(&config, &tls).await?;
         let (wake, _) = broadcast::channel(1024);
-        let task = tokio::spawn(listen::run(config, listening, wake.clone()));
+        let task = tokio::spawn(listen::run(config, tls, listening, wake.clone()));
         Ok(PostgresStore {
             pool,
             wake,
@@ -176,6 +183,18 @@ impl PostgresStore {
 /// own message with its SQLSTATE.
 pub(super) fn db_error(what: &str, e: &tokio_postgres::Error) -> StoreError {
     StoreError::Database(format!("{what}: {}", describe(e)))
+}
+
+/// Like [`db_error`] for a failed connection attempt, saying what to do when TLS was the cause.
+pub(super) fn connect_error(
+    config: &tokio_postgres::Config,
+    what: &str,
+    e: &tokio_postgres::Error,
+) -> StoreError {
+    match tls::explain(config, e) {
+        Some(why) => StoreError::Database(format!("{what}: {why}")),
+        None => db_error(what, e),
+    }
 }
 
 /// The useful part of a driver error: the server's message, or the I/O cause.
