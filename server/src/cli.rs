@@ -52,6 +52,9 @@ pub enum Command {
         /// migrated when new.
         #[arg(long, value_name = "DB", default_value = "talkback.db")]
         db: PathBuf,
+        /// PEM certificate of a CA to trust for TLS to PostgreSQL, as for serving.
+        #[arg(long = "db-ca-file", value_name = "PATH")]
+        db_ca_file: Option<PathBuf>,
         /// Rewrite thread URLs that start with FROM to start with TO (repeat for several; the
         /// first match wins), e.g. http://old.example.com=https://www.example.com
         #[arg(long = "map-url", value_name = "FROM=TO")]
@@ -71,6 +74,9 @@ pub enum Command {
         /// Database to export (a SQLite file, sqlite://PATH or postgres://…).
         #[arg(long, value_name = "DB", default_value = "talkback.db")]
         db: PathBuf,
+        /// PEM certificate of a CA to trust for TLS to PostgreSQL, as for serving.
+        #[arg(long = "db-ca-file", value_name = "PATH")]
+        db_ca_file: Option<PathBuf>,
         /// Print no progress, only the summary.
         #[arg(long)]
         quiet: bool,
@@ -84,6 +90,9 @@ pub enum Command {
         /// The PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/NAME); migrated first.
         #[arg(long, value_name = "POSTGRES_URL", value_parser = postgres_target)]
         to: String,
+        /// PEM certificate of a CA to trust for TLS to PostgreSQL, as for serving.
+        #[arg(long = "db-ca-file", value_name = "PATH")]
+        db_ca_file: Option<PathBuf>,
     },
 }
 
@@ -107,8 +116,11 @@ fn postgres_target(raw: &str) -> Result<String, String> {
     }
 }
 
-async fn open_store(db: PathBuf) -> Result<Arc<dyn Store>, TransferError> {
-    Ok(crate::store::open(&db).await?)
+async fn open_store(
+    db: PathBuf,
+    db_ca_file: Option<PathBuf>,
+) -> Result<Arc<dyn Store>, TransferError> {
+    Ok(crate::store::open_with_ca(&db, db_ca_file.as_deref()).await?)
 }
 
 /// Prints a summary; a closed pipe (`| head`) is not worth failing over.
@@ -124,11 +136,12 @@ pub async fn run(command: Command) -> Result<(), TransferError> {
             from,
             file,
             db,
+            db_ca_file,
             map_url,
             quiet,
             stop_after,
         } => {
-            let store = open_store(db).await?;
+            let store = open_store(db, db_ca_file).await?;
             let options = ImportOptions {
                 format: from,
                 maps: map_url,
@@ -138,8 +151,13 @@ pub async fn run(command: Command) -> Result<(), TransferError> {
             let summary = run_import(store.as_ref(), &file, &options).await?;
             report(&summary);
         }
-        Command::Export { file, db, quiet } => {
-            let store = open_store(db).await?;
+        Command::Export {
+            file,
+            db,
+            db_ca_file,
+            quiet,
+        } => {
+            let store = open_store(db, db_ca_file).await?;
             let summary = run_export(store.as_ref(), &file, quiet).await?;
             report(&summary);
         }
@@ -149,14 +167,18 @@ pub async fn run(command: Command) -> Result<(), TransferError> {
                 .map_err(|e| TransferError::Store(crate::store::StoreError::Refused(e)))?;
             report(&done);
         }
-        Command::Migrate { from, to } => {
+        Command::Migrate {
+            from,
+            to,
+            db_ca_file,
+        } => {
             if !from.is_file() {
                 return Err(TransferError::Open {
                     path: from,
                     source: std::io::Error::from(std::io::ErrorKind::NotFound),
                 });
             }
-            let target = PostgresStore::open(&to).await?;
+            let target = PostgresStore::open_with_ca(&to, db_ca_file.as_deref()).await?;
             let counts = copy_from_sqlite(&from, &target).await?;
             report(&counts);
         }
@@ -238,7 +260,7 @@ mod tests {
             "postgres://tb@db/talkback",
         ])
         .expect("migrate flags");
-        let Some(Command::Migrate { from, to }) = cli.command else {
+        let Some(Command::Migrate { from, to, .. }) = cli.command else {
             panic!("not a migrate: {cli:?}");
         };
         assert_eq!(

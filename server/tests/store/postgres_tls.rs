@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use clap::Parser;
 use serde_json::{Value, json};
 use talkback_pgtest::Cluster;
 use talkback_server::{Config, Running};
@@ -170,6 +171,26 @@ async fn with_sslmode_require_and_the_ca_the_server_serves_over_tls() {
     drop(live);
     a.stop().await.expect("a stops");
     b.stop().await.expect("b stops");
+
+    // The subcommands take the same flag: an export over TLS holds the post.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("site.jsonl");
+    let cli = talkback_server::cli::Cli::try_parse_from([
+        "talkback-server".as_ref(),
+        "export".as_ref(),
+        file.as_os_str(),
+        "--db".as_ref(),
+        tls_url.as_ref(),
+        "--db-ca-file".as_ref(),
+        ca.as_os_str(),
+        "--quiet".as_ref(),
+    ])
+    .expect("export flags");
+    talkback_server::cli::run(cli.command.expect("a subcommand"))
+        .await
+        .expect("export over TLS");
+    let exported = std::fs::read_to_string(&file).expect("export file");
+    assert!(exported.contains("sent over TLS"), "{exported}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
