@@ -25,6 +25,9 @@ pub enum AdminCommand {
         /// Database (a SQLite file, sqlite://PATH or postgres://…); created and migrated when new.
         #[arg(long, value_name = "DB", default_value = "talkback.db")]
         db: PathBuf,
+        /// PEM certificate of a CA to trust for TLS to PostgreSQL, as for serving.
+        #[arg(long = "db-ca-file", value_name = "PATH")]
+        db_ca_file: Option<PathBuf>,
     },
 }
 
@@ -65,9 +68,17 @@ pub fn read_password(mut input: impl BufRead) -> Result<String, String> {
 /// Runs an `admin` subcommand; the text says what was done.
 pub async fn run(command: AdminCommand) -> Result<String, String> {
     match command {
-        AdminCommand::Create { name, role, db, .. } => {
+        AdminCommand::Create {
+            name,
+            role,
+            db,
+            db_ca_file,
+            ..
+        } => {
             let password = read_password(std::io::stdin().lock())?;
-            let store = crate::store::open(&db).await.map_err(|e| e.to_string())?;
+            let store = crate::store::open_with_ca(&db, db_ca_file.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
             let role = Role::from(role);
             super::auth::create_moderator(store.as_ref(), &name, &password, role).await?;
             Ok(format!(

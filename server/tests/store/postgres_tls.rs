@@ -191,6 +191,18 @@ async fn with_sslmode_require_and_the_ca_the_server_serves_over_tls() {
         .expect("export over TLS");
     let exported = std::fs::read_to_string(&file).expect("export file");
     assert!(exported.contains("sent over TLS"), "{exported}");
+    // `admin create` reads its password from standard input, so only its flags are tried here.
+    let admin = talkback_server::cli::Cli::try_parse_from([
+        "talkback-server".as_ref(),
+        "admin".as_ref(),
+        "create".as_ref(),
+        "ada".as_ref(),
+        "--db".as_ref(),
+        tls_url.as_ref(),
+        "--db-ca-file".as_ref(),
+        ca.as_os_str(),
+    ]);
+    assert!(admin.is_ok(), "admin create takes --db-ca-file: {admin:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
