@@ -18,9 +18,12 @@ impl IdentityStore for SqliteStore {
     ) -> Result<Option<ReaderId>, StoreError> {
         self.with(move |c| {
             if create {
+                // An account's token hash comes from its id alone, so a reader holding it without
+                // the id (restored from an export that had no account lines) is this account.
                 c.execute(
                     "INSERT INTO readers (token_hash, created_at, external_id) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING",
+                     ON CONFLICT (token_hash) DO UPDATE SET external_id = excluded.external_id
+                     WHERE readers.external_id IS NULL",
                     params![account_token_hash(&external_id), now_micros(), external_id],
                 )?;
             }

@@ -56,6 +56,7 @@ on_both_stores!(
     counters_are_listed_by_prefix_while_open,
     an_account_is_one_reader_everywhere,
     concurrent_first_sign_ins_make_one_reader,
+    a_restored_reader_with_an_accounts_hash_becomes_that_account,
     addresses_are_confirmed_once_and_unsubscribed_by_token,
     each_mail_is_claimed_by_one_sender_until_its_lease_ends,
     every_action_changes_status_and_writes_its_audit_entry,

@@ -19,8 +19,11 @@ impl IdentityStore for PostgresStore {
             let client = self.client().await?;
             client
                 .execute(
+                    // The token hash comes from the account id alone: a reader holding it
+                    // without the id (restored from an old export) is this account.
                     "INSERT INTO readers (token_hash, created_at, external_id) VALUES ($1, $2, $3)
-                     ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING",
+                     ON CONFLICT (token_hash) DO UPDATE SET external_id = excluded.external_id
+                     WHERE readers.external_id IS NULL",
                     &[
                         &account_token_hash(&external_id),
                         &now_micros(),

@@ -67,3 +67,18 @@ pub async fn concurrent_first_sign_ins_make_one_reader(store: S) {
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
 }
+
+pub async fn a_restored_reader_with_an_accounts_hash_becomes_that_account(store: S) {
+    // What an export without account lines restores: the account's reader, minus its id.
+    let hash = talkback_server::store::identity::account_token_hash("member-9");
+    let restored = store.create_reader(hash).await.expect("restored reader");
+    let signed_in = store
+        .account_reader("member-9".into(), true)
+        .await
+        .expect("signing in does not clash with the restored reader");
+    assert_eq!(signed_in, Some(restored), "the account keeps its comments");
+    assert_eq!(
+        store.verified_readers(vec![restored]).await.expect("verified"),
+        vec![restored]
+    );
+}
