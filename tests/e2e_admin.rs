@@ -640,21 +640,8 @@ async fn the_queue_narrows_to_one_author_and_back() {
     let _ = admin.close().await;
 }
 
-/// Runs axe-core (installed by `cargo xtask test`, path in `TALKBACK_AXE`) on the page in `c`;
-/// returns its violations in short.
 async fn axe_violations(c: &Client) -> Json {
-    let path = std::env::var_os("TALKBACK_AXE")
-        .unwrap_or_else(|| panic!("TALKBACK_AXE is not set: run `cargo xtask test`, which installs axe-core"));
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path:?}: {e}"));
-    // WebDriver scripts run outside the page's Content-Security-Policy, so /admin's strict one
-    // does not stop axe from being injected.
-    c.execute(&format!("{source}\nreturn null;"), vec![]).await.expect("axe-core loads");
-    let script = "const done = arguments[arguments.length - 1];
-        axe.run(document, { resultTypes: ['violations'] })
-            .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => [n.target, n.failureSummary]) }))),
-                  e => done({ axe_error: String(e) }));";
-    c.execute_async(script, vec![]).await.expect("axe runs in the page")
+    support::axe::violations(c).await
 }
 
 async fn assert_accessible(c: &Client, view: &str) {
