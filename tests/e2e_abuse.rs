@@ -176,9 +176,17 @@ async fn the_wait_counts_down_and_post_comes_back_with_the_draft() {
     );
     assert!(!post_enabled(&h).await);
     if first.1 == "s" && first.0 > 3 {
+        // The alert stays the same element while only the visible number changes, so screen
+        // readers are not told the message again every second.
+        let mark = "const form = [...root.querySelectorAll('form.tb-form')].find(f => !f.closest('article'));
+                    const e = form.querySelector('.tb-form-error');
+                    if (arguments[0]) e.dataset.seen = 'yes';
+                    return e.dataset.seen ?? null;";
+        h.js(mark, vec![json!(true)]).await;
         tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
         let later = wait_in(&form_error(&h).await);
         assert!(later.1 == "s" && later.0 < first.0, "counts down: {first:?} then {later:?}");
+        assert_eq!(h.js(mark, vec![json!(false)]).await, json!("yes"), "the alert was not made anew");
     }
     // The screen reader text is the first message and does not change every second.
     let spoken = h

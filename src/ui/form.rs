@@ -286,13 +286,15 @@ pub fn CommentForm(
                 invalid=Signal::derive(move || error.with(Option::is_some))
                 on_text=on_text
             />
-            {move || error.get().map(|msg| match countdown() {
-                Some(now) => view! {
+            // Only the countdown's own text changes each second, so the alert is not made anew.
+            {move || error.get().map(|msg| if cooldown.with(Option::is_some) {
+                view! {
                     <p class="tb-form-error" part="error" role="alert" aria-live="polite">
-                        <span aria-hidden="true">{now}</span><span class="tb-sr-only">{msg}</span>
+                        <span aria-hidden="true">{countdown}</span><span class="tb-sr-only">{msg}</span>
                     </p>
-                }.into_any(),
-                None => view! { <p class="tb-form-error" part="error" role="alert" aria-live="polite">{msg}</p> }.into_any(),
+                }.into_any()
+            } else {
+                view! { <p class="tb-form-error" part="error" role="alert" aria-live="polite">{msg}</p> }.into_any()
             })}
             <div class="tb-form-row">
                 {match signed_in_as(state) {
