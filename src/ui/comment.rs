@@ -117,6 +117,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
             let (before, after) = text.split_once("{name}").unwrap_or((text.as_str(), ""));
             let (before, after) = (before.to_owned(), after.to_owned());
             view! { <span class="tb-reply-to">{before}<span class="tb-reply-to-name">{name}</span>{after}</span> }
+                .into_any()
         });
 
     let replying = RwSignal::new(false);
@@ -145,6 +146,9 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                         on_cancel=close_reply
                     />
                 }
+                // Erased: the form is cold here, and its typed build and rebuild inside this
+                // closure's `Option` were a second copy of the whole form (~7 KB gzip).
+                .into_any()
             })
         }
     };
@@ -206,6 +210,7 @@ pub fn CommentView(id: CommentId, depth: usize) -> AnyView {
                         {mod_actions(comment, panel)}
                     </div>
                 }
+                .into_any()
             })
         }
     };
