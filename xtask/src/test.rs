@@ -5,12 +5,13 @@ use anyhow::{Context, Result};
 use std::process::ExitCode;
 
 /// Installs Debian's PostgreSQL server when missing: the store tests start throwaway clusters
-/// with its binaries (testing/pg finds them under /usr/lib/postgresql/*/bin).
+/// with its binaries (testing/pg finds them under /usr/lib/postgresql/*/bin), and the TLS tests
+/// make their certificates with the `openssl` command.
 fn ensure_postgres() -> Result<()> {
-    if talkback_pgtest::bin_dir().is_ok() {
+    if talkback_pgtest::bin_dir().is_ok() && tools::which("openssl").is_some() {
         return Ok(());
     }
-    tools::apt_install(&["postgresql"])?;
+    tools::apt_install(&["postgresql", "openssl"])?;
     talkback_pgtest::bin_dir().map(drop).map_err(anyhow::Error::msg)
 }
 
