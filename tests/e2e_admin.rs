@@ -692,6 +692,10 @@ async fn axe_finds_no_violations_on_any_admin_view() {
     click(c, &format!("#{id} details.context summary")).await;
     click(c, &format!("#{id} .pick input")).await;
     find(c, ".bulk").await;
+    // The shortcut list too ('?' outside any field).
+    find(c, "h2#queue-title").await.click().await.expect("clicks the page");
+    press(c, '?').await;
+    find(c, ".help[role=dialog]").await;
     assert_accessible(c, "queue").await;
     click(c, ".filters button:nth-of-type(4)").await;
     wait(c, "the All view lists the demo", "return document.querySelectorAll('article.item').length > 5;", vec![]).await;
