@@ -301,6 +301,15 @@ async fn talkback_thread_elements_mount_on_connect_work_independently_and_clean_
     );
 
     // Disconnecting cleans up; connecting again mounts afresh; an attribute change remounts.
+    // Both live streams open first, so both widgets hold the same timers and listeners.
+    h.wait_js_eq(
+        "both widgets' live streams are open",
+        "return ['first', 'second'].map(id =>
+             document.getElementById(id).shadowRoot.querySelector('.tb-root')?.dataset.live ?? null);",
+        vec![],
+        json!(["open", "open"]),
+    )
+    .await;
     let live = h
         .js(
             "const el = document.getElementById('second'); const before = Talkback.live();

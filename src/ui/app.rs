@@ -60,7 +60,12 @@ pub fn App(
         }
     });
 
+    // Tasks and frame callbacks run outside the widget's owner: what they start must still end
+    // with the widget. Weak, because a strong handle kept here would keep the owner (and every
+    // timer it cleans up) alive after unmount.
+    let owner = Owner::current().map(|o| o.downgrade());
     let load = move || {
+        let owner = owner.clone();
         status.set(Status::Loading);
         let (no_key, locales) = (no_key.clone(), locales.clone());
         spawn_local(async move {
@@ -77,15 +82,14 @@ pub fn App(
                     // thread is in the DOM. The live stream opens only once the browser is
                     // idle after that, so it never competes with the first paint (one API
                     // request before it).
-                    // Frame callbacks run outside the widget's owner; the idle wait must end
-                    // with the widget.
-                    let owner = Owner::current();
                     request_animation_frame(move || {
                         let count = state.count.try_get_untracked().unwrap_or_default();
                         state.emit(|h, key| h.ready(key, count));
                         let start = move || live::when_idle(move || follow.start());
-                        match owner {
-                            Some(owner) => owner.with(start),
+                        match owner.as_ref().map(|o| o.upgrade()) {
+                            Some(Some(owner)) => owner.with(start),
+                            // Unmounted meanwhile: nothing to follow.
+                            Some(None) => {}
                             None => start(),
                         }
                     });
