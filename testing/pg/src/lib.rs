@@ -78,8 +78,15 @@ impl Cluster {
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let files = tls::make_server_files(&dir)?;
             if run_as_postgres {
-                chown_to_postgres(&files.key)?;
-                chown_to_postgres(&files.cert)?;
+                // The server reads the key and certificate as postgres, and the watchdog (also
+                // postgres) must be able to remove the directory with everything in it.
+                chown_to_postgres(&dir)?;
+                for entry in std::fs::read_dir(&dir)
+                    .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+                {
+                    let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+                    chown_to_postgres(&entry.path())?;
+                }
             }
             Some(files)
         } else {
@@ -407,5 +414,12 @@ mod tests {
             String::from_utf8_lossy(&out.stderr)
         );
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "t");
+        let root = cluster.dir().to_owned();
+        drop(cluster);
+        assert!(
+            !root.exists(),
+            "{} is removed with its cluster",
+            root.display()
+        );
     }
 }
