@@ -79,19 +79,22 @@ pub fn App(
                 Ok(()) => {
                     status.try_set(Status::Ready);
                     // The view follows the status asynchronously: tell the page once the
-                    // thread is in the DOM. The live stream opens only once the browser is
-                    // idle after that, so it never competes with the first paint (one API
-                    // request before it).
+                    // thread is in the DOM. The live stream opens only when the browser is
+                    // idle after the next frame began (which proves the thread's frame was
+                    // painted), so it never competes with the first paint: one API request
+                    // before it.
                     request_animation_frame(move || {
                         let count = state.count.try_get_untracked().unwrap_or_default();
                         state.emit(|h, key| h.ready(key, count));
-                        let start = move || live::when_idle(move || follow.start());
-                        match owner.as_ref().map(|o| o.upgrade()) {
-                            Some(Some(owner)) => owner.with(start),
-                            // Unmounted meanwhile: nothing to follow.
-                            Some(None) => {}
-                            None => start(),
-                        }
+                        request_animation_frame(move || {
+                            let start = move || live::when_idle(move || follow.start());
+                            match owner.as_ref().map(|o| o.upgrade()) {
+                                Some(Some(owner)) => owner.with(start),
+                                // Unmounted meanwhile: nothing to follow.
+                                Some(None) => {}
+                                None => start(),
+                            }
+                        });
                     });
                     follow_hash(state);
                 }

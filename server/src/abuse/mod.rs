@@ -21,7 +21,7 @@ use crate::clock::now_micros;
 use crate::error::AppError;
 use crate::ids::new_comment_id;
 use crate::store::ReaderId;
-use crate::store::limits::{Counter, LimitStore};
+use crate::store::limits::LimitStore;
 
 /// Key prefix of the counters of refused new-reader requests, per address range.
 pub const FARMING_PREFIX: &str = "farm:";
@@ -312,18 +312,6 @@ pub async fn check_new_reader(state: &AppState, ip: Option<IpAddr>) -> Result<()
         ),
         retry_after: secs,
     })
-}
-
-/// Address ranges refused new reader tokens today, most refusals first.
-pub async fn farming_report(state: &AppState) -> Result<Vec<Counter>, AppError> {
-    let mut counters = state
-        .store
-        .counters(FARMING_PREFIX.to_owned(), now_micros())
-        .await?;
-    for c in &mut counters {
-        c.key = c.key.trim_start_matches(FARMING_PREFIX).to_owned();
-    }
-    Ok(counters)
 }
 
 #[cfg(test)]
