@@ -9,7 +9,6 @@ mod support;
 
 use std::time::Duration;
 
-use serde_json::json;
 use smtp_sink::SmtpSink;
 use support::Harness;
 
@@ -32,25 +31,6 @@ async fn page_text(h: &Harness, url: &str) -> String {
         text.as_str().unwrap_or_default(),
         body.as_str().unwrap_or_default()
     )
-}
-
-/// Waits until the comment whose own body contains `text` is shown under its stored id (the
-/// optimistic copy shown while posting has another id) and returns that id.
-async fn stored_comment(h: &Harness, text: &str) -> String {
-    let id = h
-        .wait_js(
-            &format!("the stored comment {text:?} is shown"),
-            "const art = [...root.querySelectorAll('article.tb-comment:not(.tb-pending)')].find(a =>
-                 [...a.querySelectorAll('.tb-body')].some(b => b.closest('article') === a
-                     && b.textContent.includes(arguments[0])));
-             return art ? art.id : null;",
-            vec![json!(text)],
-        )
-        .await;
-    id.as_str()
-        .and_then(|s| s.strip_prefix("comment-"))
-        .expect("an article id comment-ID")
-        .to_owned()
 }
 
 #[tokio::test]
@@ -88,7 +68,7 @@ async fn a_reply_mail_reaches_the_author_and_its_unsubscribe_link_works() {
         .click()
         .await
         .expect("click Post comment");
-    let ruths = stored_comment(&h, "Who pays for the new bridge?").await;
+    let ruths = h.stored_comment("Who pays for the new bridge?").await;
 
     // The confirmation mail arrives; its link turns notifications on.
     let mails = sink.wait_for(1).await;
@@ -123,7 +103,7 @@ async fn a_reply_mail_reaches_the_author_and_its_unsubscribe_link_works() {
         .click()
         .await
         .expect("click Post reply");
-    let reply = stored_comment(&h, "The county, mostly.").await;
+    let reply = h.stored_comment("The county, mostly.").await;
 
     let mails = sink.wait_for(2).await;
     let mail = &mails[1];

@@ -1,6 +1,7 @@
 //! Sign-in through the site in real Chromium: a page with `data-sso` shows "Posting as NAME"
 //! instead of the name field, and the posted comment carries the verified mark, for everyone.
 
+#[allow(dead_code)]
 mod support;
 
 use std::process::Command;
@@ -27,22 +28,6 @@ fn token(id: &str, name: &str) -> String {
     String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
 }
 
-/// Waits until the comment whose own body contains `text` is shown under its stored id (the
-/// optimistic copy shown while posting has another id) and returns that id.
-async fn stored_comment(h: &Harness, text: &str) -> String {
-    let id = h
-        .wait_js(
-            &format!("the stored comment {text:?} is shown"),
-            "const art = [...root.querySelectorAll('article.tb-comment:not(.tb-pending)')].find(a =>
-                 [...a.querySelectorAll('.tb-body')].some(b => b.closest('article') === a
-                     && b.textContent.includes(arguments[0])));
-             return art ? art.id : null;",
-            vec![json!(text)],
-        )
-        .await;
-    id.as_str().and_then(|s| s.strip_prefix("comment-")).expect("an article id comment-ID").to_owned()
-}
-
 #[tokio::test]
 async fn a_signed_in_reader_posts_as_the_sites_name_with_the_verified_mark() {
     let dir = tempfile::tempdir().expect("a directory for the secret");
@@ -67,7 +52,7 @@ async fn a_signed_in_reader_posts_as_the_sites_name_with_the_verified_mark() {
 
     h.top_form("textarea[name=body]").await.send_keys("Signed in and verified.").await.expect("type");
     h.top_form("button[type=submit]").await.click().await.expect("click Post comment");
-    let mine = stored_comment(&h, "Signed in and verified.").await;
+    let mine = h.stored_comment("Signed in and verified.").await;
     let meta = h
         .wait_js(
             "the posted comment shows its author with the verified mark",
@@ -120,7 +105,7 @@ async fn screenshots_of_a_signed_in_reader() {
                 .await
                 .expect("type");
             h.top_form("button[type=submit]").await.click().await.expect("post");
-            stored_comment(&h, "Signed in, so the site vouches").await;
+            h.stored_comment("Signed in, so the site vouches").await;
             h.open(&page).await;
         }
         h.js("root.querySelector('.tb-root').scrollIntoView(); return null;", vec![]).await;

@@ -353,6 +353,22 @@ impl Harness {
         self.element(found)
     }
 
+    /// Waits until the comment whose own body contains `text` is shown under its stored id (the
+    /// optimistic copy shown while posting has another id) and returns that id.
+    pub async fn stored_comment(&self, text: &str) -> String {
+        let id = self
+            .wait_js(
+                &format!("the stored comment {text:?} is shown"),
+                "const art = [...root.querySelectorAll('article.tb-comment:not(.tb-pending)')].find(a =>
+                     [...a.querySelectorAll('.tb-body')].some(b => b.closest('article') === a
+                         && b.textContent.includes(arguments[0])));
+                 return art ? art.id : null;",
+                vec![json!(text)],
+            )
+            .await;
+        id.as_str().and_then(|s| s.strip_prefix("comment-")).expect("an article id comment-ID").to_owned()
+    }
+
     /// Waits for the comment whose own body contains `text` and tells where it is shown.
     pub async fn comment_with(&self, text: &str) -> Shown {
         let found = self
